@@ -1,0 +1,142 @@
+# arkiv — one non-recursive GNU Makefile.
+#
+#   make            install what is missing, build  (binaries in build/bin/)
+#   make test       the same, then the whole test suite (prints a summary line)
+#   make check      the suite built with AddressSanitizer + UBSan (build/asan/)
+#   make run        build, index corpus/ into build/index, show how to search it
+#   make fuzz       libFuzzer targets with clang (build/fuzz/), a short run each
+#   make clean      remove build/
+#
+# V=1 shows full command lines.  The Debian packages arkiv needs are installed
+# by the `deps` step with apt-get when they are missing (as root, or via sudo).
+
+SHELL := /bin/bash
+BUILD ?= build
+SAN ?=
+
+DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
+                perl python3 clang
+
+CC := gcc
+CXX := g++
+OPT ?= -O2
+WARN := -Wall -Wextra -Werror
+# Recursively expanded on purpose: pkg-config runs when a recipe needs the
+# flags, which is after `deps` has installed the packages on a fresh machine.
+PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson)
+PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson) $(shell xapian-config --libs)
+CFLAGS = -std=c11 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(PKG_CFLAGS)
+CXXFLAGS = -std=c++17 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(shell xapian-config --cxxflags)
+LDFLAGS = $(SAN)
+LDLIBS = $(PKG_LIBS) -lstdc++ -lm
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_C := $(wildcard lib/*.c)
+LIB_OBJ := $(LIB_C:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/xapian-shim.o
+LIBARKIV := $(BUILD)/libarkiv.a
+BINS := $(BUILD)/bin/arkiv-index $(BUILD)/bin/arkiv-search
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+OTHER_TESTS := $(BUILD)/tests/ranking $(BUILD)/tests/fuzz_smoke
+FUZZ_TARGETS := analyzer query
+
+.SECONDARY:
+.PHONY: all binaries deps test suite check run fuzz clean format shim-check
+
+all: deps
+	$(Q)$(MAKE) --no-print-directory binaries
+
+binaries: $(BINS) $(UNIT_TESTS) $(OTHER_TESTS) shim-check
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(LIBARKIV): $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/obj/indexer/%.o $(LIBARKIV)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBARKIV)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/ranking: $(BUILD)/obj/tests/ranking/ranking.o $(LIBARKIV)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# The fuzz targets, driven by a fixed-seed generator instead of libFuzzer, so
+# that they run in every `make test` and `make check`.
+$(BUILD)/tests/fuzz_smoke: $(BUILD)/obj/tests/fuzz/smoke.o $(BUILD)/obj/tests/fuzz/fuzz_analyzer.o \
+                          $(BUILD)/obj/tests/fuzz/fuzz_query.o $(LIBARKIV)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# Only xapian-shim.o may reference Xapian: C++ stays in one file.
+shim-check: $(LIB_OBJ) $(BINS)
+	$(Q)for o in $(filter-out %/xapian-shim.o,$(LIB_OBJ)) $(BUILD)/obj/indexer/*.o; do \
+	  if nm -C $$o | grep -q 'Xapian::'; then echo "$$o references Xapian directly" >&2; exit 1; fi; \
+	done
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory binaries
+	$(Q)$(MAKE) --no-print-directory suite
+
+suite:
+	$(Q)BUILD=$(abspath $(BUILD)) prove --exec '' --timer $(UNIT_TESTS) $(OTHER_TESTS) tests/e2e/*.t
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" binaries
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(MAKE) --no-print-directory BUILD=build/asan suite
+
+run: all
+	$(Q)$(BUILD)/bin/arkiv-index --db $(BUILD)/index corpus/ || true
+	@echo
+	@echo "Indexed corpus/ into $(BUILD)/index. Search it:"
+	@echo "  $(BUILD)/bin/arkiv-search --db $(BUILD)/index 'åpne rusmiljø'"
+	@echo "  $(BUILD)/bin/arkiv-search --db $(BUILD)/index --json 'Pride'"
+
+fuzz: deps
+	$(Q)mkdir -p build/fuzz
+	$(Q)for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -g -O1 -Ilib $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    tests/fuzz/fuzz_$$t.c lib/*.c build/obj/lib/xapian-shim.o -o build/fuzz/fuzz_$$t \
+	    $(PKG_LIBS) -lstdc++ -lm || exit 1; \
+	  mkdir -p build/fuzz/corpus_$$t; \
+	  build/fuzz/fuzz_$$t -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus_$$t tests/fuzz/seeds || exit 1; \
+	done
+
+format:
+	clang-format -i lib/*.c lib/*.h lib/*.cc indexer/*.c tests/unit/*.c tests/unit/*.h tests/ranking/*.c tests/fuzz/*.c
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,104 @@
+/* arkiv.h — the public API of libarkiv: index Norwegian documents, search them.
+ *
+ * Conventions (see STYLE.md): every fallible call returns an ark_status
+ * (ARK_OK is 0) and sets its out-parameters to NULL on failure; the handle
+ * keeps a description of the last error (ark_*_error), which may name paths
+ * and so belongs in logs and on the command line, not in HTTP responses.
+ * Every _open has its _close; _close(NULL) and _free(NULL) do nothing.
+ */
+#ifndef ARKIV_H
+#define ARKIV_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+/* ------------------------------------------------------------------ indexing */
+
+typedef struct ark_indexer ark_indexer;
+
+typedef struct {
+    unsigned added;   /* new documents */
+    unsigned updated; /* documents whose file changed */
+    unsigned deleted; /* documents whose file is gone */
+    unsigned skipped; /* unchanged files */
+    unsigned failed;  /* files that could not be indexed */
+} ark_index_counts;
+
+/* Told about each file that failed (status != ARK_OK) or was indexed with a
+ * warning (status == ARK_OK, detail says what).  path is as the walk found it. */
+typedef void (*ark_report_fn)(void *ctx, const char *path, ark_status st, const char *detail);
+/* Told about progress now and then during a run. */
+typedef void (*ark_progress_fn)(void *ctx, const ark_index_counts *counts, unsigned files_seen);
+
+typedef struct {
+    ark_report_fn report;
+    ark_progress_fn progress;
+    void *ctx;
+    unsigned batch_docs; /* documents per committed transaction; 0: the default (1000) */
+} ark_index_options;
+
+/* Opens (creating if needed) the index at dbpath for writing.  Refuses an
+ * index of another format version with ARK_EVERSION, and one that another
+ * process is writing with ARK_ELOCKED.  On failure *err (if err is not NULL)
+ * is a description the caller frees. */
+ark_status ark_indexer_open(const char *dbpath, ark_indexer **out, char **err);
+void ark_indexer_close(ark_indexer *ix);
+const char *ark_indexer_error(const ark_indexer *ix);
+
+/* Makes the index mirror the files under the given roots (directories, walked
+ * recursively, or single files): new files are added, changed ones replaced,
+ * unchanged ones skipped, and documents whose file is gone are deleted.  Each
+ * file's id is its path relative to its root (a single file: its name).
+ * Files that cannot be indexed are reported and counted, never fatal; a file
+ * that fails keeps its previous version in the index.  Changes are committed
+ * in batches, so an interrupted run leaves the index as of its last commit.
+ * Returns an error only when the index itself fails. */
+ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nroots,
+                           const ark_index_options *opts, ark_index_counts *counts);
+
+/* ------------------------------------------------------------------ searching */
+
+typedef struct ark_searcher ark_searcher;
+
+typedef struct {
+    char *id;      /* the document id: its path without the extension */
+    char *title;
+    char *path;    /* relative to the indexed root */
+    char *snippet; /* the best passage, matched words between the markers */
+    double score;
+} ark_hit;
+
+typedef struct {
+    ark_hit *hits;
+    size_t nhits;
+    unsigned total; /* estimated number of matching documents */
+} ark_results;
+
+typedef struct {
+    unsigned offset;
+    unsigned limit;          /* 0: 10 */
+    const char *mark_open;   /* NULL: "<mark>" */
+    const char *mark_close;  /* NULL: "</mark>" */
+    int html;                /* escape the snippet's text for HTML */
+} ark_search_options;
+
+/* Opens the index at dbpath for searching; ARK_ENOTFOUND when there is none,
+ * ARK_EVERSION when it has another format.  *err as for ark_indexer_open. */
+ark_status ark_searcher_open(const char *dbpath, ark_searcher **out, char **err);
+void ark_searcher_close(ark_searcher *s);
+const char *ark_searcher_error(const ark_searcher *s);
+
+/* Runs query (see query.h for the language).  ARK_EEMPTYQUERY when it has no
+ * word to search for, ARK_EQUERY when it cannot be understood; then
+ * ark_searcher_error says why in words fit for the user.  The caller frees
+ * *out with ark_results_free. */
+ark_status ark_search(ark_searcher *s, const char *query, const ark_search_options *opts,
+                      ark_results **out);
+void ark_results_free(ark_results *r);
+
+/* The Xapian query arkiv runs for query, for --explain and tests; the caller
+ * frees it.  NULL (with the status) when the query has no words. */
+ark_status ark_search_describe(ark_searcher *s, const char *query, char **out);
+
+#endif

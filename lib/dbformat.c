@@ -1,0 +1,46 @@
+/* dbformat.c — format version check; see dbformat.h. */
+#include "dbformat.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "terms.h"
+#include "xalloc.h"
+
+static ark_status fail(ark_status st, char **err, char *msg)
+{
+    if (err)
+        *err = msg;
+    else
+        free(msg);
+    return st;
+}
+
+ark_status dbformat_check(xdb *db, const char *path, int writable, char **err)
+{
+    if (err)
+        *err = NULL;
+    char *version;
+    unsigned docs;
+    ark_status st = xdb_get_metadata(db, ARK_META_FORMAT, &version);
+    if (st == ARK_OK)
+        st = xdb_doc_count(db, &docs);
+    if (st != ARK_OK) {
+        free(version);
+        return fail(st, err, ark_strdup(xdb_error(db)));
+    }
+    if (strcmp(version, ARK_FORMAT_VERSION) == 0) {
+        free(version);
+        return ARK_OK;
+    }
+    if (*version == '\0' && docs == 0) {
+        free(version);
+        return writable ? xdb_set_metadata(db, ARK_META_FORMAT, ARK_FORMAT_VERSION) : ARK_OK;
+    }
+    char *msg = ark_sprintf("the index at %s has format %s, but this arkiv uses format %s; "
+                            "rebuild it: rm -rf %s && arkiv-index --db %s DIR...",
+                            path, *version ? version : "(none: not an arkiv index)",
+                            ARK_FORMAT_VERSION, path, path);
+    free(version);
+    return fail(ARK_EVERSION, err, msg);
+}

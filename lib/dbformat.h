@@ -1,0 +1,17 @@
+/* dbformat.h — the index's format version, checked on every open.
+ *
+ * An index records the ARK_FORMAT_VERSION (terms.h) that wrote it.  Any
+ * other version, or an index that records none but has documents, is
+ * refused with ARK_EVERSION and a message that says how to rebuild. */
+#ifndef ARKIV_DBFORMAT_H
+#define ARKIV_DBFORMAT_H
+
+#include "status.h"
+#include "xapian-shim.h"
+
+/* Checks db (opened from path); a writer stamps an empty index with the
+ * current version (committed with the writer's next commit).  On failure
+ * *err, if err is not NULL, is a message the caller frees. */
+ark_status dbformat_check(xdb *db, const char *path, int writable, char **err);
+
+#endif

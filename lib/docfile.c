@@ -1,0 +1,98 @@
+/* docfile.c — read, check and clean one text file; see docfile.h. */
+#include "docfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strset.h"
+#include "utf8.h"
+#include "xalloc.h"
+
+static ark_status read_all(const char *path, ark_buf *b, char **detail)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *detail = ark_sprintf("cannot open: %s", strerror(errno));
+        return ARK_EIO;
+    }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b->len + n > DOCFILE_MAX_BYTES) {
+            fclose(f);
+            *detail = ark_sprintf("larger than %u MiB", DOCFILE_MAX_BYTES >> 20);
+            return ARK_ETOOBIG;
+        }
+        ark_buf_add(b, chunk, n);
+    }
+    int failed = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (failed) {
+        *detail = ark_sprintf("cannot read: %s", strerror(saved));
+        return ARK_EIO;
+    }
+    return ARK_OK;
+}
+
+ark_status docfile_read(const char *path, docfile *out, char **detail)
+{
+    memset(out, 0, sizeof *out);
+    *detail = NULL;
+    ark_buf raw = ARK_BUF_INIT;
+    ark_status st = read_all(path, &raw, detail);
+    if (st != ARK_OK) {
+        ark_buf_free(&raw);
+        return st;
+    }
+    const char *nul = raw.len ? memchr(raw.data, '\0', raw.len) : NULL;
+    if (nul) {
+        *detail = ark_sprintf("binary file (NUL byte at offset %zu)", (size_t)(nul - raw.data));
+        ark_buf_free(&raw);
+        return ARK_EBINARY;
+    }
+    out->hash = ark_fnv1a(raw.data, raw.len, ARK_FNV_SEED);
+    out->text = ark_utf8_clean(raw.data, raw.len, &out->invalid_bytes);
+    out->len = strlen(out->text);
+    ark_buf_free(&raw);
+    return ARK_OK;
+}
+
+void docfile_free(docfile *d)
+{
+    free(d->text);
+    memset(d, 0, sizeof *d);
+}
+
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char *docfile_title(const char *text, size_t len)
+{
+    ark_buf b = ARK_BUF_INIT;
+    size_t i = 0;
+    while (i < len && (is_blank(text[i]) || text[i] == '\n'))
+        i++;
+    for (; i < len && text[i] != '\n'; i++) {
+        if (is_blank(text[i])) {
+            if (b.len && b.data[b.len - 1] != ' ')
+                ark_buf_addc(&b, ' ');
+            continue;
+        }
+        ark_buf_addc(&b, text[i]);
+    }
+    while (b.len && b.data[b.len - 1] == ' ')
+        b.data[--b.len] = '\0';
+    if (b.len > DOCFILE_MAX_TITLE) {
+        size_t cut = DOCFILE_MAX_TITLE;
+        while (cut > 0 && ((unsigned char)b.data[cut] & 0xC0) == 0x80)
+            cut--; /* never split a UTF-8 sequence */
+        b.len = cut;
+        b.data[cut] = '\0';
+    }
+    return ark_buf_take(&b);
+}

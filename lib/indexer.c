@@ -1,0 +1,374 @@
+/* indexer.c — ark_indexer: make an index mirror a tree of files.
+ *
+ * Each file is keyed by the unique term Q<relative path>.  Its signature
+ * (size, mtime, content hash) is kept in a value slot: a file whose size and
+ * mtime are unchanged is skipped without being read; one whose content hash
+ * is unchanged is skipped after reading (its new mtime is recorded).  Changes
+ * are grouped in transactions of batch_docs documents, and the deletions of
+ * files gone from the tree come in the last one, so that a run that is
+ * killed leaves the index exactly as of its last commit. */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "analyzer.h"
+#include "arkiv.h"
+#include "dbformat.h"
+#include "docfile.h"
+#include "strset.h"
+#include "terms.h"
+#include "walk.h"
+#include "xalloc.h"
+#include "xapian-shim.h"
+
+#define DEFAULT_BATCH 1000
+
+struct ark_indexer {
+    xdb *db;
+    ana *ana;
+    char *error;
+    strset *synonyms; /* "Z<stem>\0<word>" pairs this run already wrote */
+};
+
+/* The state of one run. */
+typedef struct {
+    ark_indexer *ix;
+    const ark_index_options *opts;
+    ark_index_counts *counts;
+    strset *seen;       /* unique terms of the files found, for deletions */
+    unsigned files;     /* files seen */
+    unsigned in_batch;  /* documents changed since the last commit */
+    int in_transaction;
+    unsigned walk_errors;
+    ark_status fatal;   /* an error of the index itself: the run stops */
+} run_state;
+
+static void set_error(ark_indexer *ix, const char *msg)
+{
+    free(ix->error);
+    ix->error = ark_strdup(msg);
+}
+
+ark_status ark_indexer_open(const char *dbpath, ark_indexer **out, char **err)
+{
+    *out = NULL;
+    if (err)
+        *err = NULL;
+    xdb *db;
+    ark_status st = xdb_open(dbpath, 1, &db, err);
+    if (st != ARK_OK)
+        return st;
+    st = dbformat_check(db, dbpath, 1, err);
+    ana *a = NULL;
+    if (st == ARK_OK && ana_new(&a) != ARK_OK) {
+        st = ARK_EINTERNAL;
+        if (err)
+            *err = ark_strdup("the Norwegian stemmer is missing from Xapian");
+    }
+    if (st != ARK_OK) {
+        xdb_close(db);
+        return st;
+    }
+    ark_indexer *ix = ark_calloc(1, sizeof *ix);
+    ix->db = db;
+    ix->ana = a;
+    ix->error = ark_strdup("");
+    ix->synonyms = strset_new();
+    *out = ix;
+    return ARK_OK;
+}
+
+void ark_indexer_close(ark_indexer *ix)
+{
+    if (!ix)
+        return;
+    xdb_close(ix->db);
+    ana_free(ix->ana);
+    strset_free(ix->synonyms);
+    free(ix->error);
+    free(ix);
+}
+
+const char *ark_indexer_error(const ark_indexer *ix)
+{
+    return ix->error;
+}
+
+static void report(run_state *r, const char *path, ark_status st, const char *detail)
+{
+    if (r->opts && r->opts->report)
+        r->opts->report(r->opts->ctx, path, st, detail);
+}
+
+/* Records an error of the index itself; the run stops. */
+static ark_status fatal(run_state *r, ark_status st)
+{
+    set_error(r->ix, xdb_error(r->ix->db));
+    r->fatal = st;
+    return st;
+}
+
+static ark_status commit_batch(run_state *r)
+{
+    if (!r->in_transaction)
+        return ARK_OK;
+    ark_status st = xdb_commit(r->ix->db);
+    r->in_transaction = 0;
+    r->in_batch = 0;
+    return st == ARK_OK ? ARK_OK : fatal(r, st);
+}
+
+/* Counts one change, opening a transaction before the first of a batch. */
+static ark_status begin_change(run_state *r)
+{
+    if (!r->in_transaction) {
+        ark_status st = xdb_begin(r->ix->db);
+        if (st != ARK_OK)
+            return fatal(r, st);
+        r->in_transaction = 1;
+    }
+    return ARK_OK;
+}
+
+static ark_status end_change(run_state *r)
+{
+    unsigned batch = r->opts && r->opts->batch_docs ? r->opts->batch_docs : DEFAULT_BATCH;
+    if (++r->in_batch >= batch)
+        return commit_batch(r);
+    return ARK_OK;
+}
+
+/* ---- building one document ---- */
+
+typedef struct {
+    ark_indexer *ix;
+    xdb_doc *doc;
+    ark_buf term;
+    ark_status st;
+} doc_ctx;
+
+static int add_token(const ana_token *t, void *ctx)
+{
+    doc_ctx *d = ctx;
+    xdb_doc_add_posting(d->doc, t->word, t->word_len, t->pos);
+    if (t->stem_len == 0)
+        return 0;
+    ark_buf_reset(&d->term);
+    ark_buf_adds(&d->term, ARK_PREFIX_STEM);
+    ark_buf_add(&d->term, t->stem, t->stem_len);
+    xdb_doc_add_term(d->doc, d->term.data, d->term.len, 1);
+    /* Remember this form of the stem, for phrases; once per run is enough.
+     * The set's key is "Z<stem>\0<word>"; the synonym key is "Z<stem>". */
+    ark_buf_addc(&d->term, '\0');
+    ark_buf_add(&d->term, t->word, t->word_len);
+    if (strset_add(d->ix->synonyms, d->term.data, d->term.len))
+        d->st = xdb_add_synonym(d->ix->db, d->term.data, t->word, t->word_len);
+    return d->st != ARK_OK;
+}
+
+/* The id users see: the relative path without its extension. */
+static char *display_id(const char *rel)
+{
+    const char *slash = strrchr(rel, '/');
+    const char *dot = strrchr(slash ? slash + 1 : rel, '.');
+    return dot && dot != (slash ? slash + 1 : rel) ? ark_strndup(rel, (size_t)(dot - rel))
+                                                   : ark_strdup(rel);
+}
+
+static ark_status write_doc(run_state *r, const char *uid, const char *rel, const docfile *df,
+                            const char *signature)
+{
+    ark_indexer *ix = r->ix;
+    doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK};
+    ana_run(ix->ana, ANA_DOCUMENT, df->text, df->len, 1, add_token, &d, NULL);
+    ark_buf_free(&d.term);
+    ark_status st = d.st;
+    if (st == ARK_OK) {
+        char *id = display_id(rel);
+        char *title = docfile_title(df->text, df->len);
+        xdb_doc_set_value(d.doc, ARK_SLOT_ID, id, strlen(id));
+        xdb_doc_set_value(d.doc, ARK_SLOT_TITLE, title, strlen(title));
+        xdb_doc_set_value(d.doc, ARK_SLOT_PATH, rel, strlen(rel));
+        xdb_doc_set_value(d.doc, ARK_SLOT_SIGNATURE, signature, strlen(signature));
+        xdb_doc_set_data(d.doc, df->text, df->len);
+        xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
+        st = xdb_replace(ix->db, uid, d.doc);
+        free(id);
+        free(title);
+    }
+    xdb_doc_free(d.doc);
+    return st;
+}
+
+/* ---- one file ---- */
+
+/* The signature parts of a stored document, or zeros. */
+typedef struct {
+    unsigned long long size, mtime;
+    uint64_t hash;
+    unsigned docid; /* 0: not in the index */
+} stored_sig;
+
+static ark_status lookup(run_state *r, const char *uid, stored_sig *s)
+{
+    memset(s, 0, sizeof *s);
+    ark_status st = xdb_find(r->ix->db, uid, &s->docid);
+    if (st == ARK_ENOTFOUND)
+        return ARK_OK;
+    if (st != ARK_OK)
+        return st;
+    char *v;
+    st = xdb_value(r->ix->db, s->docid, ARK_SLOT_SIGNATURE, &v);
+    if (st != ARK_OK)
+        return st;
+    if (sscanf(v, "%llu %llu %" SCNx64, &s->size, &s->mtime, &s->hash) != 3)
+        s->size = s->mtime = s->hash = 0;
+    free(v);
+    return ARK_OK;
+}
+
+static unsigned long long mtime_ns(const struct stat *st)
+{
+    return (unsigned long long)st->st_mtim.tv_sec * 1000000000ULL +
+           (unsigned long long)st->st_mtim.tv_nsec;
+}
+
+static ark_status index_file(run_state *r, const char *path, const char *rel,
+                             const struct stat *st, const char *uid)
+{
+    stored_sig old;
+    ark_status s = lookup(r, uid, &old);
+    if (s != ARK_OK)
+        return fatal(r, s);
+    unsigned long long size = (unsigned long long)st->st_size, mtime = mtime_ns(st);
+    if (old.docid && old.size == size && old.mtime == mtime) {
+        r->counts->skipped++;
+        return ARK_OK;
+    }
+    docfile df;
+    char *detail = NULL;
+    s = docfile_read(path, &df, &detail);
+    if (s != ARK_OK) {
+        report(r, path, s, detail);
+        free(detail);
+        r->counts->failed++;
+        return ARK_OK; /* the old version, if any, stays */
+    }
+    char *sig = ark_sprintf("%llu %llu %016" PRIx64, size, mtime, df.hash);
+    if ((s = begin_change(r)) == ARK_OK) {
+        if (old.docid && old.hash == df.hash) {
+            s = xdb_set_value(r->ix->db, old.docid, ARK_SLOT_SIGNATURE, sig);
+            r->counts->skipped++;
+        } else {
+            s = write_doc(r, uid, rel, &df, sig);
+            if (old.docid)
+                r->counts->updated++;
+            else
+                r->counts->added++;
+            if (s == ARK_OK && df.invalid_bytes) {
+                char *w = ark_sprintf("%zu bytes of invalid UTF-8 replaced", df.invalid_bytes);
+                report(r, path, ARK_OK, w);
+                free(w);
+            }
+        }
+        s = s == ARK_OK ? end_change(r) : fatal(r, s);
+    }
+    free(sig);
+    docfile_free(&df);
+    return s;
+}
+
+static int on_file(void *ctx, const char *path, const char *rel, const struct stat *st)
+{
+    run_state *r = ctx;
+    r->files++;
+    char *uid = ark_sprintf("%s%s", ARK_PREFIX_UID, rel);
+    if (strlen(uid) > ARK_MAX_TERM) {
+        report(r, path, ARK_EINVAL, "path is too long to be an id (at most 240 bytes)");
+        r->counts->failed++;
+    } else {
+        strset_add(r->seen, uid, strlen(uid));
+        index_file(r, path, rel, st, uid);
+    }
+    free(uid);
+    if (r->opts && r->opts->progress)
+        r->opts->progress(r->opts->ctx, r->counts, r->files);
+    return r->fatal != ARK_OK;
+}
+
+static void on_walk_error(void *ctx, const char *path, const char *why)
+{
+    run_state *r = ctx;
+    report(r, path, ARK_EIO, why);
+    r->counts->failed++;
+}
+
+/* ---- deletions ---- */
+
+typedef struct {
+    run_state *r;
+    strset *gone;
+} gone_ctx;
+
+static int note_gone(const char *term, size_t len, void *ctx)
+{
+    gone_ctx *g = ctx;
+    if (!strset_has(g->r->seen, term, len))
+        strset_add(g->gone, term, len);
+    return 0;
+}
+
+static ark_status delete_gone(run_state *r)
+{
+    gone_ctx g = {r, strset_new()};
+    ark_status st = xdb_each_term(r->ix->db, ARK_PREFIX_UID, note_gone, &g);
+    for (size_t i = 0; st == ARK_OK && i < strset_count(g.gone); i++) {
+        st = begin_change(r);
+        if (st == ARK_OK)
+            st = xdb_delete(r->ix->db, strset_key(g.gone, i));
+        if (st == ARK_OK)
+            r->counts->deleted++;
+    }
+    strset_free(g.gone);
+    return st == ARK_OK ? ARK_OK : fatal(r, st);
+}
+
+/* Walks one root: a directory, or a single file indexed under its name. */
+static void walk_root(run_state *r, const char *root)
+{
+    struct stat st;
+    if (stat(root, &st) != 0) {
+        on_walk_error(r, root, "no such file or directory");
+        r->walk_errors++;
+    } else if (S_ISDIR(st.st_mode)) {
+        r->walk_errors += walk_tree(root, on_file, on_walk_error, r);
+    } else if (S_ISREG(st.st_mode)) {
+        const char *slash = strrchr(root, '/');
+        on_file(r, root, slash ? slash + 1 : root, &st);
+    } else {
+        on_walk_error(r, root, "not a regular file or directory");
+    }
+}
+
+ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nroots,
+                           const ark_index_options *opts, ark_index_counts *counts)
+{
+    memset(counts, 0, sizeof *counts);
+    run_state r = {ix, opts, counts, strset_new(), 0, 0, 0, 0, ARK_OK};
+    for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++)
+        walk_root(&r, roots[i]);
+    /* A tree that could not be read whole must not look like deleted files. */
+    if (r.fatal == ARK_OK && r.walk_errors == 0)
+        delete_gone(&r);
+    if (r.fatal == ARK_OK) {
+        begin_change(&r); /* commits the format stamp of a new index, too */
+        commit_batch(&r);
+    } else if (r.in_transaction) {
+        xdb_cancel(ix->db);
+    }
+    strset_free(r.seen);
+    return r.fatal;
+}

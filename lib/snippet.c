@@ -1,0 +1,133 @@
+/* snippet.c — choose and mark the best passage; see snippet.h. */
+#include "snippet.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+typedef struct {
+    size_t start, end;
+    long match; /* which query word it matches, or -1 */
+} span;
+
+typedef struct {
+    const snip_options *o;
+    span *spans;
+    size_t n, cap;
+} collect_ctx;
+
+static long match_of(const snip_options *o, const ana_token *t)
+{
+    long k = strset_index(o->words, t->word, t->word_len);
+    if (k >= 0)
+        return k;
+    if (t->stem_len == 0)
+        return -1;
+    k = strset_index(o->stems, t->stem, t->stem_len);
+    return k >= 0 ? (long)strset_count(o->words) + k : -1;
+}
+
+static int collect(const ana_token *t, void *ctx)
+{
+    collect_ctx *c = ctx;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->spans = ark_realloc(c->spans, c->cap * sizeof *c->spans);
+    }
+    c->spans[c->n].start = t->start;
+    c->spans[c->n].end = t->end;
+    c->spans[c->n].match = match_of(c->o, t);
+    c->n++;
+    return 0;
+}
+
+/* The first token of the best window, by a sliding count of matches. */
+static size_t best_window(const span *s, size_t n, size_t nids)
+{
+    unsigned *count = ark_calloc(nids + 1, sizeof *count);
+    size_t distinct = 0, matches = 0, best = 0, best_distinct = 0, best_matches = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i].match >= 0) {
+            matches++;
+            if (count[s[i].match]++ == 0)
+                distinct++;
+        }
+        if (i >= SNIP_WINDOW && s[i - SNIP_WINDOW].match >= 0) {
+            matches--;
+            if (--count[s[i - SNIP_WINDOW].match] == 0)
+                distinct--;
+        }
+        if (distinct > best_distinct || (distinct == best_distinct && matches > best_matches)) {
+            best_distinct = distinct;
+            best_matches = matches;
+            best = i + 1 >= SNIP_WINDOW ? i + 1 - SNIP_WINDOW : 0;
+        }
+    }
+    free(count);
+    if (best_matches == 0)
+        return 0;
+    /* Start a little before the first match in the window. */
+    size_t first = best;
+    while (first < n && s[first].match < 0)
+        first++;
+    return first > best + SNIP_CONTEXT ? first - SNIP_CONTEXT : best;
+}
+
+static int is_space_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Appends text with white space collapsed and, for HTML, escaped. */
+static void add_text(ark_buf *b, const char *s, size_t n, int html)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (is_space_byte(c)) {
+            if (b->len == 0 || b->data[b->len - 1] != ' ')
+                ark_buf_addc(b, ' ');
+        } else if (html && c == '&') {
+            ark_buf_adds(b, "&amp;");
+        } else if (html && c == '<') {
+            ark_buf_adds(b, "&lt;");
+        } else if (html && c == '>') {
+            ark_buf_adds(b, "&gt;");
+        } else if (html && c == '"') {
+            ark_buf_adds(b, "&quot;");
+        } else {
+            ark_buf_addc(b, c);
+        }
+    }
+}
+
+char *snip_make(ana *a, const char *text, size_t len, const snip_options *o)
+{
+    collect_ctx c = {o, NULL, 0, 0};
+    ana_run(a, ANA_DOCUMENT, text, len, 1, collect, &c, NULL);
+    ark_buf b = ARK_BUF_INIT;
+    if (c.n == 0) {
+        free(c.spans);
+        return ark_buf_take(&b);
+    }
+    size_t nids = strset_count(o->words) + strset_count(o->stems);
+    size_t first = best_window(c.spans, c.n, nids);
+    size_t last = first + SNIP_WINDOW < c.n ? first + SNIP_WINDOW : c.n;
+    if (first > 0)
+        ark_buf_adds(&b, "… ");
+    size_t at = c.spans[first].start;
+    for (size_t i = first; i < last; i++) {
+        const span *s = &c.spans[i];
+        add_text(&b, text + at, s->start - at, o->html);
+        if (s->match >= 0)
+            ark_buf_adds(&b, o->open);
+        add_text(&b, text + s->start, s->end - s->start, o->html);
+        if (s->match >= 0)
+            ark_buf_adds(&b, o->close);
+        at = s->end;
+    }
+    if (last < c.n)
+        ark_buf_adds(&b, " …");
+    free(c.spans);
+    return ark_buf_take(&b);
+}

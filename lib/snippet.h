@@ -1,0 +1,33 @@
+/* snippet.h — the best passage of a document, with the matched words marked.
+ *
+ * The document's text is analyzed again (same analyzer, document mode), and
+ * a token matches when its exact word or its stem is one the query looked
+ * for, so inflected forms are marked too ("rusmiljøene" for "rusmiljø").  The
+ * passage is the window of SNIP_WINDOW words with the most distinct matched
+ * words (then the most matches, then the earliest), shifted so that a little
+ * context comes before the first match.  Runs of white space, line breaks
+ * included, become one space; "…" marks text left out before or after.
+ */
+#ifndef ARKIV_SNIPPET_H
+#define ARKIV_SNIPPET_H
+
+#include <stddef.h>
+
+#include "analyzer.h"
+#include "strset.h"
+
+#define SNIP_WINDOW 30
+#define SNIP_CONTEXT 4 /* words kept before the first match */
+
+typedef struct {
+    const strset *words; /* exact words to mark */
+    const strset *stems; /* stems to mark */
+    const char *open;    /* marker before a matched word */
+    const char *close;   /* and after it */
+    int html;            /* escape &, <, >, " in the text (not in the markers) */
+} snip_options;
+
+/* The snippet for text[0..len), which must be valid UTF-8; the caller frees it. */
+char *snip_make(ana *a, const char *text, size_t len, const snip_options *o);
+
+#endif

@@ -1,0 +1,496 @@
+// xapian-shim.cc — the only C++ in arkiv: extern "C" functions over Xapian.
+//
+// Every exported function is noexcept and maps exceptions to ark_status, so
+// no exception crosses into C.  Out of memory aborts, as everywhere in arkiv.
+#include "xapian-shim.h"
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+struct xdb {
+    Xapian::Database *db;        // the handle reads go through
+    Xapian::WritableDatabase *w; // the same object when writable, else null
+    std::string error;
+};
+
+struct xdb_doc {
+    Xapian::Document doc;
+};
+
+struct xdb_query {
+    Xapian::Query q;
+};
+
+struct xdb_mset {
+    std::vector<unsigned> docids;
+    std::vector<double> weights;
+    unsigned estimate;
+};
+
+struct xdb_stemmer {
+    Xapian::Stem stem;
+};
+
+static char *dup_string(const std::string &s)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        std::abort();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+// Called from inside a catch block: rethrows to learn what was caught.
+static ark_status map_exception(std::string *error)
+{
+    ark_status st;
+    std::string what;
+    try {
+        throw;
+    } catch (const std::bad_alloc &) {
+        std::fputs("arkiv: out of memory in Xapian\n", stderr);
+        std::abort();
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        st = ARK_EMODIFIED;
+        what = e.get_description();
+    } catch (const Xapian::DatabaseLockError &e) {
+        st = ARK_ELOCKED;
+        what = e.get_description();
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        st = ARK_ENOTFOUND;
+        what = e.get_description();
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        st = ARK_ECORRUPT;
+        what = e.get_description();
+    } catch (const Xapian::DatabaseVersionError &e) {
+        st = ARK_EVERSION;
+        what = e.get_description();
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        st = ARK_EOPEN;
+        what = e.get_description();
+    } catch (const Xapian::InvalidArgumentError &e) {
+        st = ARK_EINVAL;
+        what = e.get_description();
+    } catch (const Xapian::Error &e) {
+        st = ARK_EXAPIAN;
+        what = e.get_description();
+    } catch (const std::exception &e) {
+        st = ARK_EINTERNAL;
+        what = e.what();
+    } catch (...) {
+        st = ARK_EINTERNAL;
+        what = "unknown exception";
+    }
+    if (error)
+        *error = what;
+    return st;
+}
+
+#define XDB_TRY try {
+#define XDB_CATCH(db)                                                                   \
+    }                                                                                   \
+    catch (...)                                                                         \
+    {                                                                                   \
+        return map_exception(&(db)->error);                                             \
+    }
+
+extern "C" {
+
+ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexcept
+{
+    *out = nullptr;
+    if (err)
+        *err = nullptr;
+    xdb *h = new xdb{nullptr, nullptr, std::string()};
+    try {
+        if (writable) {
+            h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+            h->db = h->w;
+        } else {
+            h->db = new Xapian::Database(path);
+        }
+    } catch (...) {
+        ark_status st = map_exception(&h->error);
+        if (err)
+            *err = dup_string(h->error);
+        delete h;
+        return st;
+    }
+    *out = h;
+    return ARK_OK;
+}
+
+void xdb_close(xdb *h) noexcept
+{
+    if (!h)
+        return;
+    try {
+        h->db->close();
+    } catch (...) {
+        // Closing cannot be reported usefully; uncommitted work is dropped.
+    }
+    delete h->db;
+    delete h;
+}
+
+const char *xdb_error(const xdb *h) noexcept
+{
+    return h->error.c_str();
+}
+
+ark_status xdb_reopen(xdb *h) noexcept
+{
+    XDB_TRY
+    h->db->reopen();
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_doc_count(xdb *h, unsigned *count) noexcept
+{
+    *count = 0;
+    XDB_TRY
+    *count = h->db->get_doccount();
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_get_metadata(xdb *h, const char *key, char **value) noexcept
+{
+    *value = nullptr;
+    XDB_TRY
+    *value = dup_string(h->db->get_metadata(key));
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+static ark_status need_writer(xdb *h)
+{
+    if (h->w)
+        return ARK_OK;
+    h->error = "the index was opened for reading";
+    return ARK_EINVAL;
+}
+
+ark_status xdb_set_metadata(xdb *h, const char *key, const char *value) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    h->w->set_metadata(key, value);
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_begin(xdb *h) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    h->w->begin_transaction(true);
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_commit(xdb *h) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    h->w->commit_transaction();
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_cancel(xdb *h) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    h->w->cancel_transaction();
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_replace(xdb *h, const char *uid, const xdb_doc *doc) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    h->w->replace_document(uid, doc->doc);
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_delete(xdb *h, const char *uid) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    h->w->delete_document(uid);
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_find(xdb *h, const char *uid, unsigned *docid) noexcept
+{
+    *docid = 0;
+    XDB_TRY
+    Xapian::PostingIterator it = h->db->postlist_begin(uid);
+    if (it == h->db->postlist_end(uid))
+        return ARK_ENOTFOUND;
+    *docid = *it;
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_set_value(xdb *h, unsigned docid, unsigned slot, const char *value) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    Xapian::Document doc = h->w->get_document(docid);
+    doc.add_value(slot, value);
+    h->w->replace_document(docid, doc);
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_value(xdb *h, unsigned docid, unsigned slot, char **value) noexcept
+{
+    *value = nullptr;
+    XDB_TRY
+    *value = dup_string(h->db->get_document(docid).get_value(slot));
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_data(xdb *h, unsigned docid, char **data, size_t *len) noexcept
+{
+    *data = nullptr;
+    *len = 0;
+    XDB_TRY
+    std::string s = h->db->get_document(docid).get_data();
+    *data = dup_string(s);
+    *len = s.size();
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_each_term(xdb *h, const char *prefix, xdb_term_fn fn, void *ctx) noexcept
+{
+    XDB_TRY
+    for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix);
+         ++t) {
+        std::string term = *t;
+        if (fn(term.c_str(), term.size(), ctx))
+            break;
+    }
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_add_synonym(xdb *h, const char *key, const char *term, size_t len) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    h->w->add_synonym(key, std::string(term, len));
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_each_synonym(xdb *h, const char *key, xdb_term_fn fn, void *ctx) noexcept
+{
+    XDB_TRY
+    for (Xapian::TermIterator t = h->db->synonyms_begin(key); t != h->db->synonyms_end(key);
+         ++t) {
+        std::string term = *t;
+        if (fn(term.c_str(), term.size(), ctx))
+            break;
+    }
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+// ---- documents ----
+
+xdb_doc *xdb_doc_new(void) noexcept
+{
+    return new xdb_doc();
+}
+
+void xdb_doc_free(xdb_doc *doc) noexcept
+{
+    delete doc;
+}
+
+void xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos) noexcept
+{
+    doc->doc.add_posting(std::string(term, len), pos);
+}
+
+void xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdf) noexcept
+{
+    doc->doc.add_term(std::string(term, len), wdf);
+}
+
+void xdb_doc_set_value(xdb_doc *doc, unsigned slot, const char *value, size_t len) noexcept
+{
+    doc->doc.add_value(slot, std::string(value, len));
+}
+
+void xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len) noexcept
+{
+    doc->doc.set_data(std::string(data, len));
+}
+
+// ---- queries ----
+
+xdb_query *xdb_query_term(const char *term, size_t len, unsigned wqf) noexcept
+{
+    return new xdb_query{Xapian::Query(std::string(term, len), wqf)};
+}
+
+xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) noexcept
+{
+    std::vector<Xapian::Query> v;
+    v.reserve(n);
+    for (size_t i = 0; i < n; i++)
+        v.push_back(subs[i]->q);
+    Xapian::Query::op xop = Xapian::Query::OP_OR;
+    switch (op) {
+    case XDB_OP_AND:
+        xop = Xapian::Query::OP_AND;
+        break;
+    case XDB_OP_OR:
+        xop = Xapian::Query::OP_OR;
+        break;
+    case XDB_OP_AND_NOT:
+        xop = Xapian::Query::OP_AND_NOT;
+        break;
+    case XDB_OP_AND_MAYBE:
+        xop = Xapian::Query::OP_AND_MAYBE;
+        break;
+    case XDB_OP_PHRASE:
+        xop = Xapian::Query::OP_PHRASE;
+        break;
+    }
+    if ((op == XDB_OP_AND_NOT || op == XDB_OP_AND_MAYBE) && n > 2) {
+        // These take two operands in Xapian: fold the rest into one OR.
+        Xapian::Query rest(Xapian::Query::OP_OR, v.begin() + 1, v.end());
+        return new xdb_query{Xapian::Query(xop, v[0], rest)};
+    }
+    return new xdb_query{Xapian::Query(xop, v.begin(), v.end(), op == XDB_OP_PHRASE ? n : 0)};
+}
+
+xdb_query *xdb_query_with_bonus(const xdb_query *q, double bonus) noexcept
+{
+    Xapian::PostingSource *src = new Xapian::FixedWeightPostingSource(bonus);
+    Xapian::Query constant(src->release());
+    return new xdb_query{Xapian::Query(Xapian::Query::OP_AND, q->q, constant)};
+}
+
+int xdb_query_empty(const xdb_query *q) noexcept
+{
+    return q->q.empty();
+}
+
+void xdb_query_free(xdb_query *q) noexcept
+{
+    delete q;
+}
+
+char *xdb_query_describe(const xdb_query *q) noexcept
+{
+    return dup_string(q->q.get_description());
+}
+
+// ---- running a query ----
+
+ark_status xdb_search(xdb *h, const xdb_query *q, unsigned offset, unsigned limit,
+                      xdb_mset **out) noexcept
+{
+    *out = nullptr;
+    XDB_TRY
+    Xapian::Enquire enquire(*h->db);
+    enquire.set_query(q->q);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    Xapian::MSet mset = enquire.get_mset(offset, limit);
+    xdb_mset *m = new xdb_mset();
+    m->estimate = mset.get_matches_estimated();
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+        m->docids.push_back(*it);
+        m->weights.push_back(it.get_weight());
+    }
+    *out = m;
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+void xdb_mset_free(xdb_mset *m) noexcept
+{
+    delete m;
+}
+
+unsigned xdb_mset_size(const xdb_mset *m) noexcept
+{
+    return static_cast<unsigned>(m->docids.size());
+}
+
+unsigned xdb_mset_estimate(const xdb_mset *m) noexcept
+{
+    return m->estimate;
+}
+
+unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) noexcept
+{
+    return m->docids[i];
+}
+
+double xdb_mset_weight(const xdb_mset *m, unsigned i) noexcept
+{
+    return m->weights[i];
+}
+
+// ---- stemming ----
+
+ark_status xdb_stemmer_new(const char *language, xdb_stemmer **out) noexcept
+{
+    *out = nullptr;
+    try {
+        *out = new xdb_stemmer{Xapian::Stem(language)};
+    } catch (...) {
+        return map_exception(nullptr);
+    }
+    return ARK_OK;
+}
+
+void xdb_stemmer_free(xdb_stemmer *st) noexcept
+{
+    delete st;
+}
+
+size_t xdb_stem(xdb_stemmer *st, const char *word, size_t len, char *out, size_t cap) noexcept
+{
+    try {
+        std::string s = st->stem(std::string(word, len));
+        if (s.size() + 1 > cap)
+            return 0;
+        std::memcpy(out, s.data(), s.size());
+        out[s.size()] = '\0';
+        return s.size();
+    } catch (...) {
+        map_exception(nullptr);
+        return 0;
+    }
+}
+
+} // extern "C"

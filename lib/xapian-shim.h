@@ -1,0 +1,130 @@
+/* xapian-shim.h — the C face of the part of Xapian arkiv uses.
+ *
+ * Only xapian-shim.cc includes <xapian.h>; everything else reaches Xapian
+ * through these functions.  No exception crosses into C: each call catches
+ * them and returns a distinct ark_status.  The description of the last error
+ * is kept on the handle (xdb_error); it may name paths, so it is for logs
+ * and the command line, never for an HTTP response.
+ *
+ * Ownership: every _new/_open has its _free/_close, and x_free(NULL) does
+ * nothing.  Strings returned through char ** are the caller's to free().
+ */
+#ifndef ARKIV_XAPIAN_SHIM_H
+#define ARKIV_XAPIAN_SHIM_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+#define XDB_NOEXCEPT noexcept
+extern "C" {
+#else
+#define XDB_NOEXCEPT
+#endif
+
+typedef struct xdb xdb;
+typedef struct xdb_doc xdb_doc;
+typedef struct xdb_query xdb_query;
+typedef struct xdb_mset xdb_mset;
+typedef struct xdb_stemmer xdb_stemmer;
+
+/* ---- databases ---- */
+
+/* Opens the database at path, for writing (created if missing) or reading.
+ * On failure *out is NULL and, if err is not NULL, *err is a description the
+ * caller frees. */
+ark_status xdb_open(const char *path, int writable, xdb **out, char **err) XDB_NOEXCEPT;
+void xdb_close(xdb *db) XDB_NOEXCEPT;
+/* Description of the last failure on db; borrowed until the next call on db. */
+const char *xdb_error(const xdb *db) XDB_NOEXCEPT;
+/* Brings a reader up to the latest committed revision. */
+ark_status xdb_reopen(xdb *db) XDB_NOEXCEPT;
+ark_status xdb_doc_count(xdb *db, unsigned *count) XDB_NOEXCEPT;
+
+/* Metadata; *value is "" when the key is not set. */
+ark_status xdb_get_metadata(xdb *db, const char *key, char **value) XDB_NOEXCEPT;
+ark_status xdb_set_metadata(xdb *db, const char *key, const char *value) XDB_NOEXCEPT;
+
+/* Writes between begin and commit are applied all together or not at all. */
+ark_status xdb_begin(xdb *db) XDB_NOEXCEPT;
+ark_status xdb_commit(xdb *db) XDB_NOEXCEPT;
+ark_status xdb_cancel(xdb *db) XDB_NOEXCEPT;
+
+/* Adds doc, replacing any document indexed by the unique term uid. */
+ark_status xdb_replace(xdb *db, const char *uid, const xdb_doc *doc) XDB_NOEXCEPT;
+/* Deletes the document indexed by uid; ARK_OK if there was none. */
+ark_status xdb_delete(xdb *db, const char *uid) XDB_NOEXCEPT;
+/* Finds the document indexed by uid: ARK_ENOTFOUND if none. */
+ark_status xdb_find(xdb *db, const char *uid, unsigned *docid) XDB_NOEXCEPT;
+/* Sets one value of a stored document, leaving the rest as it was. */
+ark_status xdb_set_value(xdb *db, unsigned docid, unsigned slot, const char *value) XDB_NOEXCEPT;
+/* The value in a slot, and the document data; "" when unset. */
+ark_status xdb_value(xdb *db, unsigned docid, unsigned slot, char **value) XDB_NOEXCEPT;
+ark_status xdb_data(xdb *db, unsigned docid, char **data, size_t *len) XDB_NOEXCEPT;
+
+/* Calls fn for every term starting with prefix (the full term, with the
+ * prefix); stops early and returns ARK_OK if fn returns non-zero. */
+typedef int (*xdb_term_fn)(const char *term, size_t len, void *ctx);
+ark_status xdb_each_term(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx) XDB_NOEXCEPT;
+
+/* The synonym table: key -> terms. */
+ark_status xdb_add_synonym(xdb *db, const char *key, const char *term, size_t len) XDB_NOEXCEPT;
+ark_status xdb_each_synonym(xdb *db, const char *key, xdb_term_fn fn, void *ctx) XDB_NOEXCEPT;
+
+/* ---- documents being built ---- */
+
+xdb_doc *xdb_doc_new(void) XDB_NOEXCEPT;
+void xdb_doc_free(xdb_doc *doc) XDB_NOEXCEPT;
+void xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos) XDB_NOEXCEPT;
+void xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdf) XDB_NOEXCEPT;
+void xdb_doc_set_value(xdb_doc *doc, unsigned slot, const char *value, size_t len) XDB_NOEXCEPT;
+void xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len) XDB_NOEXCEPT;
+
+/* ---- queries ---- */
+
+typedef enum {
+    XDB_OP_AND,
+    XDB_OP_OR,
+    XDB_OP_AND_NOT, /* first subquery, but none of the others */
+    XDB_OP_AND_MAYBE, /* first subquery; the others only add weight */
+    XDB_OP_PHRASE,  /* subqueries must be terms or ORs of terms */
+} xdb_op;
+
+/* Queries are values: combining copies, so the caller frees what it made. */
+xdb_query *xdb_query_term(const char *term, size_t len, unsigned wqf) XDB_NOEXCEPT;
+xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) XDB_NOEXCEPT;
+/* Adds `bonus` to the weight of every document that q matches, so that
+ * documents matching more clauses of a query rank above those matching fewer. */
+xdb_query *xdb_query_with_bonus(const xdb_query *q, double bonus) XDB_NOEXCEPT;
+int xdb_query_empty(const xdb_query *q) XDB_NOEXCEPT;
+void xdb_query_free(xdb_query *q) XDB_NOEXCEPT;
+/* Xapian's description of q, for tests and --explain; the caller frees it. */
+char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
+
+/* ---- running a query ---- */
+
+/* Runs q with BM25 and returns hits [offset, offset + limit). */
+ark_status xdb_search(xdb *db, const xdb_query *q, unsigned offset, unsigned limit,
+                      xdb_mset **out) XDB_NOEXCEPT;
+void xdb_mset_free(xdb_mset *m) XDB_NOEXCEPT;
+unsigned xdb_mset_size(const xdb_mset *m) XDB_NOEXCEPT;
+/* Xapian's estimate of all matching documents. */
+unsigned xdb_mset_estimate(const xdb_mset *m) XDB_NOEXCEPT;
+unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
+double xdb_mset_weight(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
+
+/* ---- stemming ---- */
+
+/* A Snowball stemmer for language ("norwegian"); ARK_EINVAL if unknown. */
+ark_status xdb_stemmer_new(const char *language, xdb_stemmer **out) XDB_NOEXCEPT;
+void xdb_stemmer_free(xdb_stemmer *st) XDB_NOEXCEPT;
+/* Stems word (UTF-8, case-folded) into out, NUL-terminated; returns the
+ * stem's length, or 0 when it does not fit in cap bytes. */
+size_t xdb_stem(xdb_stemmer *st, const char *word, size_t len, char *out, size_t cap) XDB_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,146 @@
+/* test_analyzer — golden cases for the analyzer.
+ *
+ * tests/data/analyzer.golden holds cases: a line "> input" (with \n, \t and
+ * \xHH escapes), then one line per expected token,
+ *     pos start end word stem [joined]
+ * and a blank line.  `test_analyzer --print 'text'` prints the tokens in the
+ * same form, for writing new cases. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "tap.h"
+#include "xalloc.h"
+
+static int add_line(const ana_token *t, void *ctx)
+{
+    ark_buf *b = ctx;
+    ark_buf_printf(b, "%u %zu %zu %s %s%s\n", t->pos, t->start, t->end, t->word,
+                   t->stem_len ? t->stem : "-", t->joined ? " joined" : "");
+    return 0;
+}
+
+static char *tokens_of(ana *a, const char *text, size_t len, ana_stats *st)
+{
+    ark_buf b = ARK_BUF_INIT;
+    ana_run(a, ANA_DOCUMENT, text, len, 1, add_line, &b, st);
+    return ark_buf_take(&b);
+}
+
+/* Undoes the escapes of an input line; returns the length. */
+static size_t unescape(const char *in, char *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; in[i]; i++) {
+        if (in[i] == '\\' && in[i + 1] == 'n') {
+            out[n++] = '\n';
+            i++;
+        } else if (in[i] == '\\' && in[i + 1] == 't') {
+            out[n++] = '\t';
+            i++;
+        } else if (in[i] == '\\' && in[i + 1] == 'x' && in[i + 2] && in[i + 3]) {
+            char hex[3] = {in[i + 2], in[i + 3], 0};
+            out[n++] = (char)strtol(hex, NULL, 16);
+            i += 3;
+        } else {
+            out[n++] = in[i];
+        }
+    }
+    return n;
+}
+
+static void run_golden(ana *a, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!ok(f != NULL, "golden file %s opens", path))
+        return;
+    char line[4096];
+    char input[4096];
+    size_t input_len = 0;
+    char label[128] = "";
+    ark_buf want = ARK_BUF_INIT;
+    int in_case = 0;
+    for (;;) {
+        char *got_line = fgets(line, sizeof line, f);
+        if (got_line && line[0] == '#')
+            continue;
+        if (!got_line || line[0] == '\n') {
+            if (in_case) {
+                char *got = tokens_of(a, input, input_len, NULL);
+                is_str(got, want.data ? want.data : "", label);
+                free(got);
+                ark_buf_reset(&want);
+                in_case = 0;
+            }
+            if (!got_line)
+                break;
+            continue;
+        }
+        if (line[0] == '>' && line[1] == ' ') {
+            line[strcspn(line, "\n")] = '\0';
+            input_len = unescape(line + 2, input);
+            snprintf(label, sizeof label, "tokens of: %.100s", line + 2);
+            in_case = 1;
+        } else {
+            ark_buf_adds(&want, line);
+        }
+    }
+    ark_buf_free(&want);
+    fclose(f);
+}
+
+static void test_invalid_utf8(ana *a)
+{
+    const char text[] = "gr\xf8nn \xc3\xa5pen\xff\xfe rus";
+    ana_stats st;
+    char *got = tokens_of(a, text, sizeof text - 1, &st);
+    is_int((long)st.invalid_bytes, 3, "invalid UTF-8 bytes are counted");
+    is_str(got, "1 0 2 gr gr\n2 3 5 nn nn\n3 6 11 åpen åpen\n4 14 17 rus rus\n",
+           "invalid bytes separate words and never reach a token");
+    free(got);
+}
+
+static void test_long_input(ana *a)
+{
+    /* 10,000 letters, then 5,000 combining marks, then a word. */
+    size_t n = 10000 + 5000 * 2 + 5;
+    char *text = ark_malloc(n + 1);
+    memset(text, 'a', 10000);
+    for (size_t i = 0; i < 5000; i++)
+        memcpy(text + 10000 + 2 * i, "\xcc\x81", 2);
+    memcpy(text + 20000, " ordo", 5);
+    text[n] = '\0';
+    ana_stats st;
+    char *got = tokens_of(a, text, n, &st);
+    is_str(got, "2 20001 20005 ordo ordo\n",
+           "a 15,000-character word is not indexed but keeps its position");
+    free(got);
+    free(text);
+}
+
+int main(int argc, char **argv)
+{
+    ana *a;
+    if (ana_new(&a) != ARK_OK) {
+        printf("Bail out! no Norwegian stemmer\n");
+        return 1;
+    }
+    if (argc == 3 && strcmp(argv[1], "--print") == 0) {
+        char *buf = ark_malloc(strlen(argv[2]) + 1);
+        size_t len = unescape(argv[2], buf);
+        char *got = tokens_of(a, buf, len, NULL);
+        fputs(got, stdout);
+        free(got);
+        free(buf);
+        ana_free(a);
+        return 0;
+    }
+    const char *dir = getenv("ARKIV_TESTDATA") ? getenv("ARKIV_TESTDATA") : "tests/data";
+    char path[1024];
+    snprintf(path, sizeof path, "%s/analyzer.golden", dir);
+    run_golden(a, path);
+    test_invalid_utf8(a);
+    test_long_input(a);
+    ana_free(a);
+    return done_testing();
+}

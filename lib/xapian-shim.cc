@@ -6,6 +6,8 @@
 
 #include <xapian.h>
 
+#include <dirent.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -101,6 +103,31 @@ static ark_status map_exception(std::string *error)
         return map_exception(&(db)->error);                                             \
     }
 
+// Whether path is a directory holding files but no database: a writer must
+// not scatter index files among a user's documents (a mistyped --db).
+static bool is_foreign_directory(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    bool has_files = false;
+    while (struct dirent *e = readdir(d)) {
+        if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) {
+            has_files = true;
+            break;
+        }
+    }
+    closedir(d);
+    if (!has_files)
+        return false;
+    try {
+        Xapian::Database probe(path);
+        return false;
+    } catch (const Xapian::DatabaseOpeningError &) {
+        return true;
+    }
+}
+
 extern "C" {
 
 ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexcept
@@ -110,6 +137,10 @@ ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexc
         *err = nullptr;
     xdb *h = new xdb{nullptr, nullptr, std::string()};
     try {
+        if (writable && is_foreign_directory(path)) {
+            throw Xapian::DatabaseOpeningError(
+                std::string(path) + " is a directory with other files, not an index");
+        }
         if (writable) {
             h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
             h->db = h->w;
@@ -423,7 +454,8 @@ ark_status xdb_search(xdb *h, const xdb_query *q, unsigned offset, unsigned limi
     Xapian::Enquire enquire(*h->db);
     enquire.set_query(q->q);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
-    Xapian::MSet mset = enquire.get_mset(offset, limit);
+    // Count matches exactly up to XDB_EXACT_TOTAL, as Elasticsearch does.
+    Xapian::MSet mset = enquire.get_mset(offset, limit, XDB_EXACT_TOTAL);
     xdb_mset *m = new xdb_mset();
     m->estimate = mset.get_matches_estimated();
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {

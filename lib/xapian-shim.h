@@ -104,6 +104,9 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 
 /* ---- running a query ---- */
 
+/* Totals up to this many matches are exact; above, Xapian estimates. */
+#define XDB_EXACT_TOTAL 10000
+
 /* Runs q with BM25 and returns hits [offset, offset + limit). */
 ark_status xdb_search(xdb *db, const xdb_query *q, unsigned offset, unsigned limit,
                       xdb_mset **out) XDB_NOEXCEPT;

@@ -8,7 +8,9 @@
 
 static int tap_count, tap_failed;
 
-static int ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define TAP_UNUSED __attribute__((unused))
+
+static TAP_UNUSED int ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int ok(int cond, const char *fmt, ...)
 {
     va_list ap;
@@ -24,7 +26,7 @@ static int ok(int cond, const char *fmt, ...)
 }
 
 /* Prints s as one diagnostic line, with line breaks shown as \n. */
-static void tap_diag(const char *label, const char *s)
+static TAP_UNUSED void tap_diag(const char *label, const char *s)
 {
     printf("# %8s: ", label);
     for (; s && *s; s++) {
@@ -37,7 +39,7 @@ static void tap_diag(const char *label, const char *s)
 }
 
 /* Compares strings; on a difference, shows both as TAP diagnostics. */
-static int is_str(const char *got, const char *want, const char *name)
+static TAP_UNUSED int is_str(const char *got, const char *want, const char *name)
 {
     int same = got && want && strcmp(got, want) == 0;
     ok(same, "%s", name);
@@ -48,7 +50,7 @@ static int is_str(const char *got, const char *want, const char *name)
     return same;
 }
 
-static int is_int(long got, long want, const char *name)
+static TAP_UNUSED int is_int(long got, long want, const char *name)
 {
     ok(got == want, "%s", name);
     if (got != want)
@@ -56,7 +58,7 @@ static int is_int(long got, long want, const char *name)
     return got == want;
 }
 
-static int done_testing(void)
+static TAP_UNUSED int done_testing(void)
 {
     printf("1..%d\n", tap_count);
     return tap_failed ? 1 : 0;

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# arkiv-search on the command line: hits, snippets, JSON, the query language,
+# and clear messages for queries with nothing to search for.
+. "$(dirname "$0")/tap.sh"
+
+"$BIN/arkiv-index" --db "$T/db" corpus > /dev/null 2>&1
+s() { "$BIN/arkiv-search" --db "$T/db" "$@" 2>&1; }
+
+out=$(s 'åpne rusmiljø')
+like "$out" '^1\. 000_8789f4b9d8cde277  Referat Politirådet i Oslo 21\.04\.2023  \(score [0-9.]+\)' \
+  "a hit shows rank, id, title and score"
+like "$out" '\[Åpne\] \[rusmiljøer\] i sentrum' "the snippet marks the words, inflected forms included"
+is "$(printf '%s\n' "$out" | sed -n '5p')" "" "the snippet is one line (line breaks collapsed)"
+
+out=$(s '"åpne rusmiljø"')
+like "$out" '\[åpne\] \[rusmiljøene\]' "a phrase finds an inflected form: \"åpne rusmiljø\" matches 'åpne rusmiljøene'"
+out=$(s '"rusmiljø åpne"')
+like "$out" '^No documents match' "a phrase keeps its order"
+
+json=$(s --json Pride)
+printf '%s' "$json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["query"] == "Pride" and d["total"] >= 2, d
+h = d["hits"][0]
+assert set(h) >= {"id", "title", "score", "snippet", "path"}, h
+assert h["id"] == "000_8789f4b9d8cde277", h["id"]
+assert "<mark>Pride</mark>" in h["snippet"], h["snippet"]
+'
+ok $? "--json prints hits with id, title, score and an HTML snippet with <mark>"
+
+out=$(s Pride -skeiv)
+like "$out" '000_8789f4b9d8cde277' "excluding a word absent from the top hit keeps it"
+out=$(s Pride -Oslo)
+like "$out" '^No documents match' "-word excludes documents with the word"
+out=$(s 'KOSS OR Pride')
+like "$out" '^4 documents match' "OR matches either word"
+out=$(s --limit 1 --offset 1 KOSS)
+like "$out" '^3 documents match; showing 2-2' "--limit and --offset page through hits"
+
+out=$(s ''); rc=$?
+is "$rc" 2 "an empty query exits 2"
+like "$out" 'no words to search for' "an empty query says so"
+out=$(s '!!! ... ---'); rc=$?
+is "$rc" 2 "an all-punctuation query exits 2"
+like "$out" 'no words to search for' "an all-punctuation query says so"
+out=$(s -- '-pride'); rc=$?
+like "$out" 'only excludes' "a query that only excludes says what is missing"
+out=$(s "$(printf 'gr\xf8nn \xff')"); rc=$?
+is "$rc" 0 "a query with invalid UTF-8 still searches"
+json=$(s --json "$(printf 'Pride \xff')")
+printf '%s' "$json" | python3 -c 'import json, sys; json.load(sys.stdin)'
+ok $? "--json output stays valid JSON for an invalid UTF-8 query"
+out=$(s "$(head -c 5000 /dev/zero | tr '\0' x)"); rc=$?
+is "$rc" 2 "a 5000-byte query is refused"
+like "$out" 'too long' "with the reason"
+out=$(s "$(head -c 3000 /dev/zero | tr '\0' '(')x"); rc=$?
+is "$rc" 0 "3000 open parentheses are searched without a crash"
+
+out=$(s --explain 'åpne rusmiljø')
+like "$out" 'Zrusmiljø' "--explain shows the Xapian query with stems"
+
+out=$("$BIN/arkiv-search" --db "$T/nothing" Pride 2>&1); rc=$?
+is "$rc" 2 "searching a missing index exits 2"
+like "$out" 'not found|could not be opened' "and says the index is missing"
+
+done_testing

@@ -8,6 +8,7 @@
  * files gone from the tree come in the last one, so that a run that is
  * killed leaves the index exactly as of its last commit. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,7 +342,7 @@ static void walk_root(run_state *r, const char *root)
 {
     struct stat st;
     if (stat(root, &st) != 0) {
-        on_walk_error(r, root, "no such file or directory");
+        on_walk_error(r, root, strerror(errno));
         r->walk_errors++;
     } else if (S_ISDIR(st.st_mode)) {
         r->walk_errors += walk_tree(root, on_file, on_walk_error, r);
@@ -350,6 +351,7 @@ static void walk_root(run_state *r, const char *root)
         on_file(r, root, slash ? slash + 1 : root, &st);
     } else {
         on_walk_error(r, root, "not a regular file or directory");
+        r->walk_errors++;
     }
 }
 

@@ -123,7 +123,7 @@ static bool is_foreign_directory(const char *path)
     try {
         Xapian::Database probe(path);
         return false;
-    } catch (const Xapian::DatabaseOpeningError &) {
+    } catch (const Xapian::DatabaseNotFoundError &) {
         return true;
     }
 }

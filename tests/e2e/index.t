@@ -31,7 +31,7 @@ rm "$T/docs/bilde.png"
 
 out=$("$BIN/arkiv-index" --db "$T/db" "$T/docs" "$T/no-such-dir" 2>&1); rc=$?
 is "$rc" 1 "a missing directory makes the run exit 1"
-like "$out" 'no-such-dir: .*no such file or directory' "the missing directory is named"
+like "$out" 'no-such-dir: .*No such file or directory' "the missing directory is named"
 like "$out" ' 0 deleted,' "a missing directory deletes nothing from the index"
 
 out=$("$BIN/arkiv-index" --db "$T/db" 2>&1); rc=$?

@@ -200,6 +200,42 @@ static void test_corrupt(void)
         xdb_close(db);
 }
 
+/* Makes the glass version file claim another format, as an index written by
+ * a newer Xapian would: the byte after the 14-byte magic "\x0f\x0dXapian
+ * Glass" starts the format version. */
+static int bump_glass_version(const char *dir)
+{
+    char path[2048];
+    snprintf(path, sizeof path, "%s/iamglass", dir);
+    FILE *f = fopen(path, "r+b");
+    if (!f)
+        return 0;
+    int c = fseek(f, 14, SEEK_SET) == 0 ? fgetc(f) : EOF;
+    int done = c != EOF && fseek(f, 14, SEEK_SET) == 0 && fputc(c ^ 0x7f, f) != EOF;
+    return fclose(f) == 0 && done;
+}
+
+static void test_other_version(void)
+{
+    xdb *w = open_writer("newer");
+    static const char *const words[] = {"hei"};
+    put_doc(w, "Qa", words, 1);
+    xdb_close(w);
+    if (!bump_glass_version(tmp_path("newer")))
+        printf("# cannot rewrite the version file; the next assertions will fail\n");
+    xdb *db = NULL;
+    ark_status st = xdb_open(tmp_path("newer"), 0, &db, NULL);
+    is_str(ark_status_name(st), "ARK_EVERSION", "another Xapian format, reading: ARK_EVERSION");
+    xdb_close(db);
+    db = NULL;
+    st = xdb_open(tmp_path("newer"), 1, &db, NULL);
+    /* BUG: is_foreign_directory() in xapian-shim.cc catches DatabaseOpeningError,
+     * of which DatabaseVersionError is a subclass, so a writer is told "is a
+     * directory with other files, not an index" (ARK_EOPEN) instead. */
+    is_str(ark_status_name(st), "ARK_EVERSION", "another Xapian format, writing: ARK_EVERSION");
+    xdb_close(db);
+}
+
 /* ---- metadata ---- */
 
 static void test_metadata(void)
@@ -339,8 +375,8 @@ static void test_phrase(void)
     put_doc(w, "Qapart", apart, 4);
     char want[32];
     snprintf(want, sizeof want, "%u", find_docid(w, "Qin-order"));
-    xdb_query *q = combine2(XDB_OP_PHRASE, either("åpne", "åpen"),
-                            either("rusmiljø", "rusmiljøene"));
+    xdb_query *q =
+        combine2(XDB_OP_PHRASE, either("åpne", "åpen"), either("rusmiljø", "rusmiljøene"));
     is_str(hits_of(w, q), want, "a phrase of ORs matches the forms at adjacent positions only");
     xdb_query_free(q);
     q = combine2(XDB_OP_PHRASE, either("rusmiljø", "rusmiljøene"), either("åpne", "åpen"));
@@ -393,8 +429,8 @@ static void test_stemmer(void)
         xdb_stem(st, "rusmiljøene", strlen("rusmiljøene"), out, sizeof out);
     is_str(out, "rusmiljø", "\"rusmiljøene\" stems to \"rusmiljø\"");
     char tiny[4] = "x";
-    is_int(st ? (long)xdb_stem(st, "rusmiljøene", strlen("rusmiljøene"), tiny, sizeof tiny) : -1,
-           0, "a stem that does not fit is reported as 0, not truncated");
+    is_int(st ? (long)xdb_stem(st, "rusmiljøene", strlen("rusmiljøene"), tiny, sizeof tiny) : -1, 0,
+           "a stem that does not fit is reported as 0, not truncated");
     xdb_stemmer_free(st);
     xdb_stemmer *bad = (xdb_stemmer *)1;
     is_str(ark_status_name(xdb_stemmer_new("klingon", &bad)), "ARK_EINVAL",
@@ -435,6 +471,7 @@ int main(void)
     test_open_missing();
     test_second_writer();
     test_corrupt();
+    test_other_version();
     test_metadata();
     test_find_replace_delete();
     test_transactions();

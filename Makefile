@@ -1,7 +1,7 @@
 # arkiv — one non-recursive GNU Makefile.
 #
 #   make            install what is missing, build  (binaries in build/bin/)
-#   make test       the same, then the whole test suite (prints a summary line)
+#   make test       the same, then the whole test suite, then `make check`
 #   make check      the suite built with AddressSanitizer + UBSan (build/asan/)
 #   make run        build, index corpus/ into build/index, show how to search it
 #   make fuzz       libFuzzer targets with clang (build/fuzz/), a short run each
@@ -103,9 +103,11 @@ shim-check: $(LIB_OBJ) $(BINS)
 	  if nm -C $$o | grep -q 'Xapian::'; then echo "$$o references Xapian directly" >&2; exit 1; fi; \
 	done
 
+# The suite runs twice: as built for users, and under the sanitizers.
 test: deps
 	$(Q)$(MAKE) --no-print-directory binaries
 	$(Q)$(MAKE) --no-print-directory suite
+	$(Q)$(MAKE) --no-print-directory check
 
 suite:
 	$(Q)BUILD=$(abspath $(BUILD)) prove --exec '' --timer $(UNIT_TESTS) $(OTHER_TESTS) tests/e2e/*.t
@@ -123,10 +125,10 @@ run: all
 	@echo "  $(BUILD)/bin/arkiv-search --db $(BUILD)/index 'åpne rusmiljø'"
 	@echo "  $(BUILD)/bin/arkiv-search --db $(BUILD)/index --json 'Pride'"
 
-fuzz: deps
+fuzz: all
 	$(Q)mkdir -p build/fuzz
 	$(Q)for t in $(FUZZ_TARGETS); do \
-	  clang -std=c11 -g -O1 -Ilib $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	  clang -std=c11 -g -O1 -Ilib -Itests/fuzz -DARKIV_LIBFUZZER $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
 	    tests/fuzz/fuzz_$$t.c lib/*.c build/obj/lib/xapian-shim.o -o build/fuzz/fuzz_$$t \
 	    $(PKG_LIBS) -lstdc++ -lm || exit 1; \
 	  mkdir -p build/fuzz/corpus_$$t; \

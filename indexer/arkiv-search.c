@@ -1,7 +1,10 @@
 /* arkiv-search — search an index from the command line.
  *
  *   arkiv-search --db DIR [--json] [--limit N] [--offset N] [--explain] QUERY...
+ *   arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]
  *
+ * --run reads "qid<TAB>query" lines and prints a TREC run (qid Q0 docid rank
+ * score tag), for scoring with trec_eval.
  * The words of QUERY are joined with spaces; see lib/query.h for the
  * language.  Exit status: 0 searched (with or without hits), 2 an error. */
 #include <jansson.h>
@@ -16,6 +19,7 @@
 static int usage(void)
 {
     fputs("usage: arkiv-search --db DIR [--json] [--limit N] [--offset N] [--explain] QUERY...\n"
+          "       arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]\n"
           "  words         documents with more of the words rank higher\n"
           "  \"a phrase\"    the words in this order, in any inflection\n"
           "  -word +word   exclude, require;  a OR b  either;  ( ) group\n",
@@ -73,17 +77,49 @@ static void print_json(const char *query, const ark_results *r)
     json_decref(root);
 }
 
+/* Runs every "qid<TAB>query" line of path; prints a TREC run. */
+static int run_file(ark_searcher *s, const char *path, unsigned limit, const char *tag)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        return 2;
+    }
+    ark_search_options o = {0, limit, NULL, NULL, 0, 1};
+    char line[65536];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = '\0';
+        ark_results *r;
+        if (ark_search(s, tab + 1, &o, &r) != ARK_OK)
+            continue; /* a query with no words has no hits */
+        for (size_t i = 0; i < r->nhits; i++)
+            printf("%s Q0 %s %zu %.4f %s\n", line, r->hits[i].id, i + 1, r->hits[i].score, tag);
+        ark_results_free(r);
+    }
+    fclose(f);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    const char *run = NULL, *tag = "arkiv";
     const char *db = NULL;
     int json = 0, explain = 0;
-    ark_search_options o = {0, 10, NULL, NULL, 0};
+    ark_search_options o = {0, 10, NULL, NULL, 0, 0};
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             db = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json = 1;
+        else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc)
+            run = argv[++i];
+        else if (strcmp(argv[i], "--tag") == 0 && i + 1 < argc)
+            tag = argv[++i];
         else if (strcmp(argv[i], "--explain") == 0)
             explain = 1;
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
@@ -96,7 +132,7 @@ int main(int argc, char **argv)
         } else
             return usage();
     }
-    if (!db || i >= argc)
+    if (!db || (i >= argc && !run))
         return usage();
     if (json) {
         o.html = 1; /* the snippet is HTML: text escaped, matches in <mark> */
@@ -115,6 +151,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "arkiv-search: %s: %s\n", ark_status_message(st), err ? err : db);
         free(err);
         return 2;
+    }
+    if (run) {
+        int rc = run_file(s, run, o.limit, tag);
+        ark_searcher_close(s);
+        return rc;
     }
     char *query = join_args(argc - i, argv + i);
     int rc = 0;

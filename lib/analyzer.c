@@ -189,8 +189,10 @@ void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first
         size_t wlen = end - start > MAX_RAW_WORD ? TOO_LONG : normalize(a, text + start, end - start);
         if (wlen == TOO_LONG)
             st.next_pos++; /* a real word, too long to index: it keeps its place */
-        if (wlen == 0 || wlen == TOO_LONG)
+        if (wlen == 0 || wlen == TOO_LONG) {
+            pending_join = 0; /* the next part has no emitted part to join */
             continue;
+        }
         const char *word = (const char *)a->cps;
         size_t slen = stem_word(a, word, wlen);
         ana_token tok = {word, wlen, a->stem, slen, st.next_pos, start, end, joined};

@@ -81,6 +81,7 @@ typedef struct {
     const char *mark_open;   /* NULL: "<mark>" */
     const char *mark_close;  /* NULL: "</mark>" */
     int html;                /* escape the snippet's text for HTML */
+    int no_snippets;         /* leave snippets empty (batch runs, evaluations) */
 } ark_search_options;
 
 /* Opens the index at dbpath for searching; ARK_ENOTFOUND when there is none,

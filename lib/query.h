@@ -15,8 +15,9 @@
  * The parser is lenient, as a search box should be: an unclosed quote or
  * parenthesis closes at the end, a stray ')' is ignored, OR with nothing on
  * one side is the word "or", a sign before the first alternative of an OR
- * applies to the whole OR and a sign before a later one is ignored.  Only a query
- * longer than QP_MAX_BYTES or nested deeper than QP_MAX_DEPTH is refused.
+ * applies to the whole OR and a sign before a later one is ignored.  Parentheses
+ * nested deeper than QP_MAX_DEPTH are read as punctuation.  Only a query longer
+ * than QP_MAX_BYTES is refused.
  */
 #ifndef ARKIV_QUERY_H
 #define ARKIV_QUERY_H

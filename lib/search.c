@@ -103,7 +103,7 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, ar
     h->path = value(s, docid, ARK_SLOT_PATH);
     char *text;
     size_t len;
-    if (xdb_data(s->db, docid, &text, &len) != ARK_OK) {
+    if (!so || xdb_data(s->db, docid, &text, &len) != ARK_OK) {
         h->snippet = ark_strdup("");
         return;
     }
@@ -145,9 +145,10 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
     if (st == ARK_OK) {
         snip_options so = {words, stems, o && o->mark_open ? o->mark_open : "<mark>",
                            o && o->mark_close ? o->mark_close : "</mark>", o ? o->html : 0};
-        st = run(s, q, o, &so, out);
+        const snip_options *sop = o && o->no_snippets ? NULL : &so;
+        st = run(s, q, o, sop, out);
         if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
-            st = run(s, q, o, &so, out); /* the indexer committed meanwhile */
+            st = run(s, q, o, sop, out); /* the indexer committed meanwhile */
     }
     xdb_query_free(q);
     strset_free(words);

@@ -5,9 +5,9 @@
  * libFuzzer wants, LLVMFuzzerTestOneInput, is defined only when a target is
  * built alone with -DARKIV_LIBFUZZER (`make fuzz`).
  *
- * A target returns 0 and calls fuzz_fail (which aborts) when the library
- * breaks one of its promises, so that libFuzzer and the smoke driver alike
- * see a crash and keep the input.
+ * A target returns 0.  When the library breaks one of its promises the
+ * target calls fuzz_fail, which aborts: libFuzzer and the smoke driver alike
+ * then see a crash and keep the input.
  */
 #ifndef ARKIV_FUZZ_H
 #define ARKIV_FUZZ_H

@@ -1,11 +1,11 @@
 /* fuzz_analyzer.c — fuzz target for the analyzer (ana_run).
  *
  * Runs the input through ana_run in document and in query mode and checks,
- * for every token, the promises analyzer.h makes: offsets inside the input,
- * positions strictly increasing from first_pos, a word of 1..ARK_MAX_TERM
- * bytes that is NUL-terminated and valid UTF-8, and a stem likewise.  The
- * analyzer must hold them for any bytes at all, since documents and queries
- * arrive from outside.
+ * for every token, the promises analyzer.h makes: offsets inside the input
+ * around valid UTF-8 only, positions strictly increasing from first_pos, a
+ * word of 1..ARK_MAX_TERM bytes that is NUL-terminated and valid UTF-8, a
+ * stem likewise, and stats that agree with the tokens.  The analyzer must
+ * hold them for any bytes at all: documents and queries come from outside.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,7 +20,8 @@
 #define FIRST_POS 7u
 
 typedef struct {
-    size_t size;       /* of the input */
+    const char *text;  /* the input, size bytes */
+    size_t size;
     unsigned tokens;   /* seen so far in this run */
     unsigned last_pos; /* position of the previous token */
 } check_ctx;
@@ -66,6 +67,9 @@ static int check_token(const ana_token *tok, void *ctx)
     if (!(tok->start < tok->end && tok->end <= c->size))
         fuzz_fail("analyzer", "token at [%zu, %zu) in %zu bytes: need start < end <= size",
                   tok->start, tok->end, c->size);
+    /* Invalid bytes separate words, so the raw word cannot hold any. */
+    if (!fuzz_valid_utf8(c->text + tok->start, tok->end - tok->start))
+        fuzz_fail("analyzer", "token at [%zu, %zu) spans invalid UTF-8", tok->start, tok->end);
     if (tok->pos < FIRST_POS)
         fuzz_fail("analyzer", "token position %u before first_pos %u", tok->pos, FIRST_POS);
     if (c->tokens > 0 && tok->pos <= c->last_pos)
@@ -99,9 +103,9 @@ static void check_stats(const check_ctx *c, const ana_stats *st)
 
 static void run_mode(ana *a, ana_mode mode, const uint8_t *data, size_t size)
 {
-    check_ctx c = {size, 0, 0};
+    check_ctx c = {(const char *)data, size, 0, 0};
     ana_stats st;
-    ana_run(a, mode, (const char *)data, size, FIRST_POS, check_token, &c, &st);
+    ana_run(a, mode, c.text, size, FIRST_POS, check_token, &c, &st);
     check_stats(&c, &st);
 }
 

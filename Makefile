@@ -15,6 +15,7 @@ BUILD ?= build
 SAN ?=
 
 DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
+                libhunspell-dev hunspell-no \
                 perl python3 clang
 
 CC := gcc
@@ -23,8 +24,8 @@ OPT ?= -O2
 WARN := -Wall -Wextra -Werror
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the
 # flags, which is after `deps` has installed the packages on a fresh machine.
-PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson)
-PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson) $(shell xapian-config --libs)
+PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson hunspell)
+PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson hunspell) $(shell xapian-config --libs)
 CFLAGS = -std=c11 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(PKG_CFLAGS)
 CXXFLAGS = -std=c++17 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(shell xapian-config --cxxflags)
 LDFLAGS = $(SAN)
@@ -39,7 +40,7 @@ endif
 LIB_C := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/xapian-shim.o
 LIBARKIV := $(BUILD)/libarkiv.a
-BINS := $(BUILD)/bin/arkiv-index $(BUILD)/bin/arkiv-search
+BINS := $(BUILD)/bin/arkiv-index $(BUILD)/bin/arkiv-search $(BUILD)/bin/arkiv-analyze
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 OTHER_TESTS := $(BUILD)/tests/ranking $(BUILD)/tests/fuzz_smoke
 FUZZ_TARGETS := analyzer query

@@ -1,6 +1,6 @@
 /* arkiv-index — make an index mirror the files under some directories.
  *
- *   arkiv-index --db DIR [--batch N] [--quiet] PATH...
+ *   arkiv-index --db DIR [--analysis full|basic] [--batch N] [--quiet] PATH...
  *
  * Prints each file that failed (on stderr, with the reason) and a one-line
  * summary.  Exit status: 0 all indexed, 1 some files failed, 2 the index
@@ -65,23 +65,27 @@ static void on_progress(void *ctx, const ark_index_counts *n, unsigned files)
 
 static int usage(void)
 {
-    fputs("usage: arkiv-index --db DIR [--batch N] [--quiet] PATH...\n"
+    fputs("usage: arkiv-index --db DIR [--analysis full|basic] [--batch N] [--quiet] PATH...\n"
           "Indexes the files under each PATH (directories recursively) into the index DIR.\n"
           "Unchanged files are skipped, changed ones replaced, and documents whose file\n"
-          "is gone from the PATHs are deleted.\n",
+          "is gone from the PATHs are deleted.  --analysis basic makes a new index with\n"
+          "Snowball stems only (the plain-Xapian baseline) instead of the full Norwegian\n"
+          "analysis.\n",
           stderr);
     return 2;
 }
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL;
+    const char *db = NULL, *analysis = NULL;
     cli c = {0, isatty(STDERR_FILENO), 0, 0};
     ark_index_options opts = {on_report, on_progress, &c, 0};
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             db = argv[++i];
+        else if (strcmp(argv[i], "--analysis") == 0 && i + 1 < argc)
+            analysis = argv[++i];
         else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
             opts.batch_docs = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
@@ -97,7 +101,7 @@ int main(int argc, char **argv)
 
     char *err = NULL;
     ark_indexer *ix;
-    ark_status st = ark_indexer_open(db, &ix, &err);
+    ark_status st = ark_indexer_open(db, analysis, &ix, &err);
     if (st != ARK_OK) {
         fprintf(stderr, "arkiv-index: %s: %s\n", ark_status_message(st), err ? err : db);
         free(err);

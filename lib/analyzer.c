@@ -7,6 +7,9 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "fold.h"
+#include "lemma.h"
+#include "stopwords.h"
 #include "terms.h"
 #include "xalloc.h"
 #include "xapian-shim.h"
@@ -14,24 +17,45 @@
 /* Raw words longer than this are not normalized: no term can come of them. */
 #define MAX_RAW_WORD (ARK_MAX_TERM * 4)
 
+/* Most variants per token: the word's and each lemma's folded spelling. */
+#define MAX_VARIANTS (LEM_MAX + 1)
+
 struct ana {
-    xdb_stemmer *stemmer;
+    int basic;
+    int words_only; /* language detection: words, no terms */
+    ana_lang lang;
+    xdb_stemmer *stemmer; /* basic mode */
+    lem *lem;             /* full mode */
     utf8proc_int32_t *cps; /* normalization buffer, reused: no allocation per word */
     size_t cps_cap;
     char stem[ARK_MAX_TERM + 1];
+    const char *stem_list[1];
+    char folded[ARK_MAX_TERM * 2 + 1];
+    char variant_buf[MAX_VARIANTS][ARK_MAX_TERM * 2 + 1];
+    const char *variants[MAX_VARIANTS];
 };
 
 static const utf8proc_option_t NORM_OPTIONS =
     UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
 
-ark_status ana_new(ana **out)
+ark_status ana_new(const ana_options *o, ana **out, char **err)
 {
     *out = NULL;
-    xdb_stemmer *st;
-    if (xdb_stemmer_new("norwegian", &st) != ARK_OK)
-        return ARK_EINTERNAL;
+    if (err)
+        *err = NULL;
     ana *a = ark_calloc(1, sizeof *a);
-    a->stemmer = st;
+    a->basic = o && o->basic;
+    ark_status st = xdb_stemmer_new("norwegian", &a->stemmer);
+    if (st != ARK_OK) {
+        if (err)
+            *err = ark_strdup("Xapian has no Norwegian stemmer");
+    } else if (!a->basic) {
+        st = lem_open(o ? o->dict_dir : NULL, &a->lem, err);
+    }
+    if (st != ARK_OK) {
+        ana_free(a);
+        return st;
+    }
     a->cps_cap = MAX_RAW_WORD + 16;
     a->cps = ark_malloc(a->cps_cap * sizeof *a->cps);
     *out = a;
@@ -43,8 +67,14 @@ void ana_free(ana *a)
     if (!a)
         return;
     xdb_stemmer_free(a->stemmer);
+    lem_close(a->lem);
     free(a->cps);
     free(a);
+}
+
+void ana_set_lang(ana *a, ana_lang lang)
+{
+    a->lang = lang;
 }
 
 /* Decodes one code point at s; invalid UTF-8 yields U+FFFD for one byte. */
@@ -135,22 +165,75 @@ static size_t normalize(ana *a, const char *raw, size_t len)
     }
 }
 
-static size_t stem_word(ana *a, const char *word, size_t len)
+/* Fills the lemma fields of t in basic mode: the Snowball stem alone. */
+static void basic_terms(ana *a, ana_token *t)
 {
     int32_t first;
     int invalid;
-    decode(word, len, &first, &invalid);
-    if (is_digit(first)) {
-        a->stem[0] = '\0';
-        return 0;
+    decode(t->word, t->word_len, &first, &invalid);
+    if (is_digit(first))
+        return;
+    size_t n = xdb_stem(a->stemmer, t->word, t->word_len, a->stem, sizeof a->stem);
+    if (n) {
+        a->stem_list[0] = a->stem;
+        t->lemmas = a->stem_list;
+        t->nlemmas = 1;
     }
-    return xdb_stem(a->stemmer, word, len, a->stem, sizeof a->stem);
+}
+
+/* Adds the folded spelling of s as a variant, unless it is the word itself
+ * or already there. */
+static void add_variant(ana *a, ana_token *t, const char *s)
+{
+    char *buf = a->variant_buf[t->nvariants];
+    size_t n = fold_word(s, strlen(s), buf, sizeof a->variant_buf[0]);
+    if (n == 0 || n > ARK_MAX_TERM || strcmp(buf, t->word) == 0)
+        return;
+    for (size_t i = 0; i < t->nvariants; i++)
+        if (strcmp(a->variants[i], buf) == 0)
+            return;
+    a->variants[t->nvariants++] = buf;
+}
+
+/* The entry for a word: in queries, Nynorsk answers for words Bokmål lacks. */
+static const lem_entry *lookup(ana *a, ana_mode mode, const char *w, size_t len)
+{
+    const lem_entry *e = lem_lookup(a->lem, w, len, (lem_lang)a->lang);
+    if (mode == ANA_QUERY && !e->known && a->lang == ANA_BOKMAAL) {
+        const lem_entry *nn = lem_lookup(a->lem, w, len, LEM_NN);
+        if (nn->known)
+            return nn;
+    }
+    return e;
+}
+
+/* Fills the lemma, variant, part and stopword fields of t. */
+static void analyze_word(ana *a, ana_mode mode, ana_token *t)
+{
+    t->folded = t->word;
+    if (a->words_only)
+        return;
+    if (a->basic) {
+        basic_terms(a, t);
+        return;
+    }
+    const lem_entry *e = lookup(a, mode, t->word, t->word_len);
+    t->lemmas = e->lemmas;
+    t->nlemmas = e->nlemmas;
+    t->parts = e->parts;
+    t->nparts = e->nparts;
+    t->stopword = stop_is(t->word, t->word_len);
+    if (fold_word(t->word, t->word_len, a->folded, sizeof a->folded) != 0)
+        t->folded = a->folded;
+    t->variants = a->variants;
+    add_variant(a, t, t->word);
+    for (size_t i = 0; i < e->nlemmas && t->nvariants < MAX_VARIANTS; i++)
+        add_variant(a, t, e->lemmas[i]);
 }
 
 void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first_pos,
              ana_token_fn fn, void *ctx, ana_stats *stats)
 {
-    (void)mode; /* documents and queries are analyzed alike, for now */
     ana_stats st = {0, 0, first_pos};
     size_t i = 0;
     int pending_join = 0;
@@ -193,9 +276,15 @@ void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first
             pending_join = 0; /* the next part has no emitted part to join */
             continue;
         }
-        const char *word = (const char *)a->cps;
-        size_t slen = stem_word(a, word, wlen);
-        ana_token tok = {word, wlen, a->stem, slen, st.next_pos, start, end, joined};
+        ana_token tok;
+        memset(&tok, 0, sizeof tok);
+        tok.word = (const char *)a->cps;
+        tok.word_len = wlen;
+        tok.pos = st.next_pos;
+        tok.start = start;
+        tok.end = end;
+        tok.joined = joined;
+        analyze_word(a, mode, &tok);
         st.next_pos++;
         st.words++;
         if (fn(&tok, ctx))
@@ -203,4 +292,39 @@ void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first
     }
     if (stats)
         *stats = st;
+}
+
+/* Function words that tell Nynorsk from Bokmål. */
+static const char *const NN_MARKERS[] = {"ikkje", "eg", "kva", "korleis", "frå", "berre",
+                                         "dei", "kven", "nokon", "mykje", "vere", "ein"};
+static const char *const NB_MARKERS[] = {"ikke", "jeg", "hva", "hvordan", "fra", "bare",
+                                         "de", "hvem", "noen", "mye", "være", "en"};
+
+typedef struct {
+    unsigned nn, nb, seen;
+} lang_count;
+
+static int is_one_of(const ana_token *t, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == t->word_len && memcmp(list[i], t->word, t->word_len) == 0)
+            return 1;
+    return 0;
+}
+
+static int count_marker(const ana_token *t, void *ctx)
+{
+    lang_count *c = ctx;
+    c->nn += (unsigned)is_one_of(t, NN_MARKERS, sizeof NN_MARKERS / sizeof *NN_MARKERS);
+    c->nb += (unsigned)is_one_of(t, NB_MARKERS, sizeof NB_MARKERS / sizeof *NB_MARKERS);
+    return ++c->seen >= 5000; /* the start of a document tells */
+}
+
+ana_lang ana_detect_lang(ana *a, const char *text, size_t len)
+{
+    lang_count c = {0, 0, 0};
+    a->words_only = 1;
+    ana_run(a, ANA_DOCUMENT, text, len, 1, count_marker, &c, NULL);
+    a->words_only = 0;
+    return c.nn >= 3 && c.nn > c.nb ? ANA_NYNORSK : ANA_BOKMAAL;
 }

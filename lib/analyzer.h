@@ -17,12 +17,16 @@
  *                      into a phrase, so "HC-kort" finds "HC-kort" and "HC kort"
  *   normalization      per word, with utf8proc: NFC, case folding, default
  *                      ignorables (soft hyphen, zero-width joiner) removed
- *   stemming           Xapian's Snowball "norwegian" stemmer; words that
- *                      start with a digit are not stemmed
+ *   lemmas             hunspell-no lemmas, compounds split into known parts,
+ *                      Snowball's Norwegian stem for unknown words (lemma.h);
+ *                      numbers get none
+ *   variants           the folded spellings of the word and of its lemmas
+ *                      (å→a, æ→ae, ø→o, é→e: fold.h), so "rusmiljo" meets
+ *                      "rusmiljøene"
+ *   stopwords          marked, never dropped here (stopwords.h)
  *
- * The richer Norwegian analysis (lemmas, æ/ø/å variants, compounds) plugs in
- * after normalization: it adds terms to a token, it never changes the exact
- * word or the positions.
+ * In basic mode (the plain-Xapian baseline) a token has only its Snowball
+ * stem as lemma: no dictionary, no variants, no compounds, no stopwords.
  *
  * Words longer than ARK_MAX_TERM bytes (after normalization) are not emitted
  * but still take a position, and their raw input is capped before it is
@@ -41,14 +45,20 @@ typedef enum {
 } ana_mode;
 
 typedef struct {
-    const char *word; /* NFC, case-folded, NUL-terminated */
+    const char *word;   /* NFC, case-folded, NUL-terminated */
     size_t word_len;
-    const char *stem; /* Snowball stem, NUL-terminated; "" when not stemmed */
-    size_t stem_len;
-    unsigned pos;     /* position, counted from the caller's first_pos */
-    size_t start;     /* byte offsets of the word in the input: [start, end) */
+    const char *folded; /* the word folded (fold.h); may equal word */
+    const char *const *lemmas;   /* lemmas, or the stem: "Z" terms */
+    size_t nlemmas;
+    const char *const *variants; /* folded spellings that differ from word: "F" terms */
+    size_t nvariants;
+    const char *const *parts;    /* lemmas of a compound's parts: "C" terms */
+    size_t nparts;
+    unsigned pos;       /* position, counted from the caller's first_pos */
+    size_t start;       /* byte offsets of the word in the input: [start, end) */
     size_t end;
-    int joined;       /* joined to the previous token by a hyphen, dash or dot */
+    int joined;         /* joined to the previous token by a hyphen, dash or dot */
+    int stopword;
 } ana_token;
 
 /* Called for each token; the token and its strings are valid only during the
@@ -63,9 +73,26 @@ typedef struct {
 
 typedef struct ana ana;
 
-/* A new analyzer; ARK_EINTERNAL if the stemmer is missing.  Free with ana_free. */
-ark_status ana_new(ana **out);
+typedef struct {
+    int basic;            /* the plain-Xapian baseline: Snowball stems only */
+    const char *dict_dir; /* NULL: $ARKIV_DICT_DIR or /usr/share/hunspell */
+} ana_options;
+
+typedef enum { ANA_BOKMAAL = 0, ANA_NYNORSK = 1 } ana_lang;
+
+/* A new analyzer (o may be NULL: full analysis).  ARK_ENOTFOUND when the
+ * dictionary or stemmer is missing, with *err (if not NULL) saying which; the
+ * caller frees it.  Free the analyzer with ana_free. */
+ark_status ana_new(const ana_options *o, ana **out, char **err);
 void ana_free(ana *a);
+
+/* The written language of a text, from its function words ("ikkje", "eg",
+ * "frå" against "ikke", "jeg", "fra"); Bokmål unless Nynorsk is clear. */
+ana_lang ana_detect_lang(ana *a, const char *text, size_t len);
+
+/* The language whose dictionary later runs use; queries use Bokmål and fall
+ * back to Nynorsk for words Bokmål does not know. */
+void ana_set_lang(ana *a, ana_lang lang);
 
 /* Analyzes text[0..len), calling fn for each token.  Positions start at
  * first_pos.  stats may be NULL. */

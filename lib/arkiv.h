@@ -38,11 +38,16 @@ typedef struct {
     unsigned batch_docs; /* documents per committed transaction; 0: the default (1000) */
 } ark_index_options;
 
-/* Opens (creating if needed) the index at dbpath for writing.  Refuses an
- * index of another format version with ARK_EVERSION, and one that another
- * process is writing with ARK_ELOCKED.  On failure *err (if err is not NULL)
- * is a description the caller frees. */
-ark_status ark_indexer_open(const char *dbpath, ark_indexer **out, char **err);
+/* Opens (creating if needed) the index at dbpath for writing.  analysis is
+ * "full" (the Norwegian analysis), "basic" (Snowball stems only: the
+ * plain-Xapian baseline) or NULL (what the index has; "full" for a new one).
+ * Refuses an index of another format version with ARK_EVERSION, one built
+ * with another analysis with ARK_EINVAL, and one that another process is
+ * writing with ARK_ELOCKED.  ARK_ENOTFOUND when the Norwegian dictionary is
+ * not installed.  On failure *err (if err is not NULL) is a description the
+ * caller frees. */
+ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexer **out,
+                            char **err);
 void ark_indexer_close(ark_indexer *ix);
 const char *ark_indexer_error(const ark_indexer *ix);
 

@@ -44,3 +44,35 @@ ark_status dbformat_check(xdb *db, const char *path, int writable, char **err)
     free(version);
     return fail(ARK_EVERSION, err, msg);
 }
+
+ark_status dbformat_analysis(xdb *db, const char *path, const char *want, int writable,
+                             const char **mode, char **err)
+{
+    *mode = "full";
+    if (err)
+        *err = NULL;
+    if (want && strcmp(want, "full") != 0 && strcmp(want, "basic") != 0)
+        return fail(ARK_EINVAL, err, ark_sprintf("unknown analysis '%s' (full or basic)", want));
+    char *have;
+    unsigned docs;
+    ark_status st = xdb_get_metadata(db, ARK_META_ANALYSIS, &have);
+    if (st == ARK_OK)
+        st = xdb_doc_count(db, &docs);
+    if (st != ARK_OK) {
+        free(have);
+        return fail(st, err, ark_strdup(xdb_error(db)));
+    }
+    const char *chosen = *have ? have : (want && docs == 0 ? want : "full");
+    *mode = strcmp(chosen, "basic") == 0 ? "basic" : "full";
+    if (want && strcmp(want, *mode) != 0) {
+        char *msg = ark_sprintf("the index at %s was built with the %s analysis; to use %s, "
+                                "rebuild it: rm -rf %s && arkiv-index --db %s --analysis %s DIR...",
+                                path, *mode, want, path, path, want);
+        free(have);
+        return fail(ARK_EINVAL, err, msg);
+    }
+    if (!*have && writable)
+        st = xdb_set_metadata(db, ARK_META_ANALYSIS, *mode);
+    free(have);
+    return st;
+}

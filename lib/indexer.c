@@ -53,7 +53,8 @@ static void set_error(ark_indexer *ix, const char *msg)
     ix->error = ark_strdup(msg);
 }
 
-ark_status ark_indexer_open(const char *dbpath, ark_indexer **out, char **err)
+ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexer **out,
+                            char **err)
 {
     *out = NULL;
     if (err)
@@ -63,11 +64,13 @@ ark_status ark_indexer_open(const char *dbpath, ark_indexer **out, char **err)
     if (st != ARK_OK)
         return st;
     st = dbformat_check(db, dbpath, 1, err);
+    const char *mode = "full";
+    if (st == ARK_OK)
+        st = dbformat_analysis(db, dbpath, analysis, 1, &mode, err);
     ana *a = NULL;
-    if (st == ARK_OK && ana_new(&a) != ARK_OK) {
-        st = ARK_EINTERNAL;
-        if (err)
-            *err = ark_strdup("the Norwegian stemmer is missing from Xapian");
+    if (st == ARK_OK) {
+        ana_options o = {strcmp(mode, "basic") == 0, NULL};
+        st = ana_new(&o, &a, err);
     }
     if (st != ARK_OK) {
         xdb_close(db);
@@ -151,22 +154,35 @@ typedef struct {
     ark_status st;
 } doc_ctx;
 
+/* Adds prefix+term to the document; with `form`, also remembers that the
+ * word is a form of it (the synonym table, for phrases), once per run:
+ * the set's key is "<prefix><term>\0<word>", the synonym key "<prefix><term>". */
+static void add_term(doc_ctx *d, const char *prefix, const char *term, const ana_token *form)
+{
+    ark_buf_reset(&d->term);
+    ark_buf_adds(&d->term, prefix);
+    ark_buf_adds(&d->term, term);
+    if (d->term.len > ARK_MAX_TERM)
+        return;
+    xdb_doc_add_term(d->doc, d->term.data, d->term.len, 1);
+    if (!form || d->st != ARK_OK)
+        return;
+    ark_buf_addc(&d->term, '\0');
+    ark_buf_add(&d->term, form->word, form->word_len);
+    if (strset_add(d->ix->synonyms, d->term.data, d->term.len))
+        d->st = xdb_add_synonym(d->ix->db, d->term.data, form->word, form->word_len);
+}
+
 static int add_token(const ana_token *t, void *ctx)
 {
     doc_ctx *d = ctx;
     xdb_doc_add_posting(d->doc, t->word, t->word_len, t->pos);
-    if (t->stem_len == 0)
-        return 0;
-    ark_buf_reset(&d->term);
-    ark_buf_adds(&d->term, ARK_PREFIX_STEM);
-    ark_buf_add(&d->term, t->stem, t->stem_len);
-    xdb_doc_add_term(d->doc, d->term.data, d->term.len, 1);
-    /* Remember this form of the stem, for phrases; once per run is enough.
-     * The set's key is "Z<stem>\0<word>"; the synonym key is "Z<stem>". */
-    ark_buf_addc(&d->term, '\0');
-    ark_buf_add(&d->term, t->word, t->word_len);
-    if (strset_add(d->ix->synonyms, d->term.data, d->term.len))
-        d->st = xdb_add_synonym(d->ix->db, d->term.data, t->word, t->word_len);
+    for (size_t i = 0; i < t->nlemmas; i++)
+        add_term(d, ARK_PREFIX_STEM, t->lemmas[i], t);
+    for (size_t i = 0; i < t->nvariants; i++)
+        add_term(d, ARK_PREFIX_VARIANT, t->variants[i], t);
+    for (size_t i = 0; i < t->nparts; i++)
+        add_term(d, ARK_PREFIX_PART, t->parts[i], NULL);
     return d->st != ARK_OK;
 }
 
@@ -184,6 +200,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
 {
     ark_indexer *ix = r->ix;
     doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK};
+    ana_set_lang(ix->ana, ana_detect_lang(ix->ana, df->text, df->len));
     ana_run(ix->ana, ANA_DOCUMENT, df->text, df->len, 1, add_token, &d, NULL);
     ark_buf_free(&d.term);
     ark_status st = d.st;

@@ -7,32 +7,69 @@
 #include "terms.h"
 #include "xalloc.h"
 
-/* The analyzed words of one text, copied out of the analyzer's callback. */
+/* One analyzed query word, copied out of the analyzer's callback. */
 typedef struct {
-    char **words;
-    char **stems;
+    char *word;
+    char *folded;
+    char **lemmas;
+    size_t nlemmas;
+    char **parts;
+    size_t nparts;
+    int stopword;
+} qword;
+
+typedef struct {
+    qword *w;
     size_t n;
-} qtokens;
+} qwords;
+
+static char **copy_list(const char *const *list, size_t n)
+{
+    char **out = ark_calloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = ark_strdup(list[i]);
+    return out;
+}
+
+static void free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
 
 static int collect_token(const ana_token *t, void *ctx)
 {
-    qtokens *q = ctx;
-    q->words = ark_realloc(q->words, (q->n + 1) * sizeof *q->words);
-    q->stems = ark_realloc(q->stems, (q->n + 1) * sizeof *q->stems);
-    q->words[q->n] = ark_strndup(t->word, t->word_len);
-    q->stems[q->n] = ark_strndup(t->stem, t->stem_len);
-    q->n++;
+    qwords *q = ctx;
+    q->w = ark_realloc(q->w, (q->n + 1) * sizeof *q->w);
+    qword *w = &q->w[q->n++];
+    w->word = ark_strndup(t->word, t->word_len);
+    w->folded = ark_strdup(t->folded);
+    w->lemmas = copy_list(t->lemmas, t->nlemmas);
+    w->nlemmas = t->nlemmas;
+    w->parts = copy_list(t->parts, t->nparts);
+    w->nparts = t->nparts;
+    w->stopword = t->stopword;
     return 0;
 }
 
-static void qtokens_free(qtokens *q)
+static void qwords_free(qwords *q)
 {
     for (size_t i = 0; i < q->n; i++) {
-        free(q->words[i]);
-        free(q->stems[i]);
+        free(q->w[i].word);
+        free(q->w[i].folded);
+        free_list(q->w[i].lemmas, q->w[i].nlemmas);
+        free_list(q->w[i].parts, q->w[i].nparts);
     }
-    free(q->words);
-    free(q->stems);
+    free(q->w);
+}
+
+static void analyze(qb_ctx *c, const char *text, qwords *out)
+{
+    out->w = NULL;
+    out->n = 0;
+    ana_set_lang(c->ana, ANA_BOKMAAL);
+    ana_run(c->ana, ANA_QUERY, text, strlen(text), 1, collect_token, out, NULL);
 }
 
 static xdb_query *combine_free(xdb_op op, xdb_query **subs, size_t n)
@@ -41,6 +78,13 @@ static xdb_query *combine_free(xdb_op op, xdb_query **subs, size_t n)
     for (size_t i = 0; i < n; i++)
         xdb_query_free(subs[i]);
     return q;
+}
+
+static xdb_query *scale_free(xdb_query *q, double factor)
+{
+    xdb_query *s = xdb_query_scale(q, factor);
+    xdb_query_free(q);
+    return s;
 }
 
 static xdb_query *term_query(const char *prefix, const char *word)
@@ -53,93 +97,165 @@ static xdb_query *term_query(const char *prefix, const char *word)
     return q;
 }
 
-static void remember(qb_ctx *c, int positive, const char *word, const char *stem)
+/* Notes what to mark in snippets.  Of a stopword only the word itself is
+ * marked: its lemmas ("et" → "en") would mark half the text. */
+static void remember(qb_ctx *c, int positive, const qword *w)
 {
     if (!positive)
         return;
-    strset_add(c->words, word, strlen(word));
-    if (*stem)
-        strset_add(c->stems, stem, strlen(stem));
+    strset_add(c->words, w->word, strlen(w->word));
+    if (w->stopword)
+        return;
+    strset_add(c->folds, w->folded, strlen(w->folded));
+    for (size_t i = 0; i < w->nlemmas; i++)
+        strset_add(c->stems, w->lemmas[i], strlen(w->lemmas[i]));
 }
 
-/* A bare word: OR(word, Z<stem>). */
-static xdb_query *word_query(qb_ctx *c, int positive, const char *word, const char *stem)
+/* A variant spelling: F<folded>, or the folded spelling written as such. */
+static xdb_query *variant_query(const qword *w)
 {
-    remember(c, positive, word, stem);
-    if (!*stem)
-        return term_query("", word);
-    xdb_query *subs[2] = {term_query("", word), term_query(ARK_PREFIX_STEM, stem)};
-    return combine_free(XDB_OP_OR, subs, 2);
+    xdb_query *subs[2] = {term_query(ARK_PREFIX_VARIANT, w->folded), NULL};
+    size_t n = 1;
+    if (strcmp(w->folded, w->word) != 0)
+        subs[n++] = term_query("", w->folded);
+    return combine_free(XDB_OP_SYNONYM, subs, n);
+}
+
+/* A compound's parts together: AND over parts of OR(C<part>, Z<part>). */
+static xdb_query *parts_query(const qword *w)
+{
+    xdb_query **subs = ark_calloc(w->nparts, sizeof *subs);
+    for (size_t i = 0; i < w->nparts; i++) {
+        xdb_query *either[2] = {term_query(ARK_PREFIX_PART, w->parts[i]),
+                                term_query(ARK_PREFIX_STEM, w->parts[i])};
+        subs[i] = combine_free(XDB_OP_OR, either, 2);
+    }
+    xdb_query *q = combine_free(XDB_OP_AND, subs, w->nparts);
+    free(subs);
+    return q;
+}
+
+/* The word's lemmas, weighted as one term however many they are: a word
+ * with three readings must not weigh three times as much. */
+static xdb_query *lemmas_query(const qword *w)
+{
+    xdb_query **subs = ark_calloc(w->nlemmas, sizeof *subs);
+    for (size_t i = 0; i < w->nlemmas; i++)
+        subs[i] = term_query(ARK_PREFIX_STEM, w->lemmas[i]);
+    xdb_query *q = combine_free(XDB_OP_SYNONYM, subs, w->nlemmas);
+    free(subs);
+    return q;
+}
+
+/* A bare word, with the alternatives listed in qbuild.h. */
+static xdb_query *word_query(qb_ctx *c, int positive, const qword *w)
+{
+    remember(c, positive, w);
+    size_t cap = 4 + 2 * w->nlemmas;
+    xdb_query **subs = ark_calloc(cap, sizeof *subs);
+    size_t n = 0;
+    subs[n++] = term_query("", w->word);
+    if (w->nlemmas)
+        subs[n++] = lemmas_query(w);
+    subs[n++] = scale_free(variant_query(w), QB_VARIANT_WEIGHT);
+    if (w->nparts >= 2)
+        subs[n++] = scale_free(parts_query(w), QB_PARTS_WEIGHT);
+    for (size_t i = 0; i < w->nlemmas; i++)
+        subs[n++] = scale_free(term_query(ARK_PREFIX_PART, w->lemmas[i]), QB_AS_PART_WEIGHT);
+    xdb_query *q = combine_free(XDB_OP_OR, subs, n);
+    free(subs);
+    return q;
 }
 
 typedef struct {
     xdb_query **forms;
     size_t n;
-    const char *word; /* already among the forms */
+    strset *seen;
 } forms_ctx;
 
 static int add_form(const char *term, size_t len, void *ctx)
 {
     forms_ctx *f = ctx;
-    if (strlen(f->word) == len && memcmp(f->word, term, len) == 0)
-        return 0;
-    f->forms[f->n++] = xdb_query_term(term, len, 1);
+    if (f->n < QB_MAX_FORMS && strset_add(f->seen, term, len))
+        f->forms[f->n++] = xdb_query_term(term, len, 1);
     return f->n == QB_MAX_FORMS;
 }
 
-/* One position of a phrase: OR of every indexed form sharing the stem. */
-static ark_status position_query(qb_ctx *c, int positive, const char *word, const char *stem,
-                                 xdb_query **out)
+static ark_status add_forms_of(qb_ctx *c, forms_ctx *f, const char *prefix, const char *key)
 {
-    remember(c, positive, word, stem);
-    xdb_query *forms[QB_MAX_FORMS + 1];
-    forms_ctx f = {forms, 0, word};
-    forms[f.n++] = term_query("", word);
-    if (*stem) {
-        char *key = ark_sprintf("%s%s", ARK_PREFIX_STEM, stem);
-        ark_status st = xdb_each_synonym(c->db, key, add_form, &f);
-        free(key);
-        if (st != ARK_OK) {
-            for (size_t i = 0; i < f.n; i++)
-                xdb_query_free(forms[i]);
-            *out = NULL;
-            return st;
-        }
+    char *k = ark_sprintf("%s%s", prefix, key);
+    ark_status st = xdb_each_synonym(c->db, k, add_form, f);
+    free(k);
+    return st;
+}
+
+/* One position of a phrase: OR of every indexed form sharing a lemma or
+ * the folded spelling with the word. */
+static ark_status position_query(qb_ctx *c, int positive, const qword *w, xdb_query **out)
+{
+    remember(c, positive, w);
+    xdb_query *forms[QB_MAX_FORMS];
+    forms_ctx f = {forms, 0, strset_new()};
+    add_form(w->word, strlen(w->word), &f);
+    add_form(w->folded, strlen(w->folded), &f);
+    ark_status st = ARK_OK;
+    for (size_t i = 0; i < w->nlemmas && st == ARK_OK; i++)
+        st = add_forms_of(c, &f, ARK_PREFIX_STEM, w->lemmas[i]);
+    if (st == ARK_OK)
+        st = add_forms_of(c, &f, ARK_PREFIX_VARIANT, w->folded);
+    strset_free(f.seen);
+    if (st != ARK_OK) {
+        for (size_t i = 0; i < f.n; i++)
+            xdb_query_free(forms[i]);
+        *out = NULL;
+        return st;
     }
     *out = f.n == 1 ? forms[0] : combine_free(XDB_OP_OR, forms, f.n);
     return ARK_OK;
 }
 
-/* A word or phrase: one word alone, several as a phrase. */
-static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out)
+/* A phrase of the words w[0..n). */
+static ark_status phrase_query(qb_ctx *c, int positive, const qword *w, size_t n,
+                               xdb_query **out)
 {
     *out = NULL;
-    qtokens t = {NULL, NULL, 0};
-    ana_run(c->ana, ANA_QUERY, n->text, strlen(n->text), 1, collect_token, &t, NULL);
+    xdb_query **subs = ark_calloc(n, sizeof *subs);
+    size_t made = 0;
     ark_status st = ARK_OK;
-    if (t.n == 1) {
-        *out = word_query(c, positive, t.words[0], t.stems[0]);
-    } else if (t.n > 1) {
-        xdb_query **subs = ark_calloc(t.n, sizeof *subs);
-        size_t made = 0;
-        while (made < t.n && st == ARK_OK) {
-            st = position_query(c, positive, t.words[made], t.stems[made], &subs[made]);
-            if (st == ARK_OK)
-                made++;
-        }
+    while (made < n && st == ARK_OK) {
+        st = position_query(c, positive, &w[made], &subs[made]);
         if (st == ARK_OK)
-            *out = combine_free(XDB_OP_PHRASE, subs, made);
-        else
-            for (size_t i = 0; i < made; i++)
-                xdb_query_free(subs[i]);
-        free(subs);
+            made++;
     }
-    qtokens_free(&t);
+    if (st == ARK_OK)
+        *out = combine_free(XDB_OP_PHRASE, subs, made);
+    else
+        for (size_t i = 0; i < made; i++)
+            xdb_query_free(subs[i]);
+    free(subs);
+    return st;
+}
+
+/* A word or phrase: one word alone, several as a phrase.  *stop tells that
+ * the text was one stopword. */
+static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
+                             int *stop)
+{
+    *out = NULL;
+    qwords t;
+    analyze(c, n->text, &t);
+    ark_status st = ARK_OK;
+    *stop = t.n == 1 && t.w[0].stopword;
+    if (t.n == 1)
+        *out = word_query(c, positive, &t.w[0]);
+    else if (t.n > 1)
+        st = phrase_query(c, positive, t.w, t.n, out);
+    qwords_free(&t);
     return st;
 }
 
 static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
-                             const char **why);
+                             int *stop, const char **why);
 
 static ark_status or_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
                            const char **why)
@@ -149,7 +265,8 @@ static ark_status or_query(qb_ctx *c, const qp_node *n, int positive, xdb_query 
     ark_status st = ARK_OK;
     for (size_t i = 0; i < n->nkids && st == ARK_OK; i++) {
         xdb_query *q = NULL;
-        st = node_query(c, n->kids[i], positive, &q, why);
+        int stop;
+        st = node_query(c, n->kids[i], positive, &q, &stop, why);
         if (st == ARK_EEMPTYQUERY)
             st = ARK_OK; /* an empty alternative just drops out */
         if (q)
@@ -167,21 +284,23 @@ static ark_status or_query(qb_ctx *c, const qp_node *n, int positive, xdb_query 
 
 /* The clauses of a group, sorted by sign. */
 typedef struct {
-    xdb_query **optional, **required, **excluded;
-    size_t nopt, nreq, nexc;
+    xdb_query **optional, **required, **excluded, **stops;
+    size_t nopt, nreq, nexc, nstops;
 } clauses;
+
+static void free_all(xdb_query **qs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        xdb_query_free(qs[i]);
+    free(qs);
+}
 
 static void clauses_free(clauses *cl)
 {
-    for (size_t i = 0; i < cl->nopt; i++)
-        xdb_query_free(cl->optional[i]);
-    for (size_t i = 0; i < cl->nreq; i++)
-        xdb_query_free(cl->required[i]);
-    for (size_t i = 0; i < cl->nexc; i++)
-        xdb_query_free(cl->excluded[i]);
-    free(cl->optional);
-    free(cl->required);
-    free(cl->excluded);
+    free_all(cl->optional, cl->nopt);
+    free_all(cl->required, cl->nreq);
+    free_all(cl->excluded, cl->nexc);
+    free_all(cl->stops, cl->nstops);
 }
 
 static xdb_query *combine_clauses(clauses *cl)
@@ -219,49 +338,106 @@ static xdb_query *combine_clauses(clauses *cl)
     return base;
 }
 
-static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
-                              const char **why)
+/* The phrase of a group's positive bare words, stopwords included, which
+ * adds weight where they stand together; NULL for fewer than two words. */
+static ark_status proximity_query(qb_ctx *c, const qp_node *n, xdb_query **out)
 {
     *out = NULL;
-    clauses cl = {NULL, NULL, NULL, 0, 0, 0};
-    cl.optional = ark_calloc(n->nkids, sizeof(xdb_query *));
-    cl.required = ark_calloc(n->nkids, sizeof(xdb_query *));
-    cl.excluded = ark_calloc(n->nkids, sizeof(xdb_query *));
+    qwords all = {NULL, 0};
+    size_t bare = 0;
+    for (size_t i = 0; i < n->nkids; i++)
+        bare += n->kids[i]->kind == QP_WORD && n->kids[i]->sign != QP_SIGN_EXCLUDED;
+    for (size_t i = 0; i < n->nkids && bare >= 2; i++) {
+        const qp_node *kid = n->kids[i];
+        if (kid->kind != QP_WORD || kid->sign == QP_SIGN_EXCLUDED)
+            continue;
+        qwords t;
+        analyze(c, kid->text, &t);
+        if (t.n) {
+            all.w = ark_realloc(all.w, (all.n + t.n) * sizeof *all.w);
+            memcpy(all.w + all.n, t.w, t.n * sizeof *t.w);
+            all.n += t.n;
+        }
+        free(t.w);
+    }
+    ark_status st = ARK_OK;
+    if (all.n >= 2)
+        st = phrase_query(c, 0, all.w, all.n, out);
+    qwords_free(&all);
+    return st;
+}
+
+/* Sorts the kids' queries into cl; stopword clauses go aside. */
+static ark_status sort_clauses(qb_ctx *c, const qp_node *n, int positive, clauses *cl,
+                               const char **why)
+{
     ark_status st = ARK_OK;
     for (size_t i = 0; i < n->nkids && st == ARK_OK; i++) {
         const qp_node *kid = n->kids[i];
         int excluded = kid->sign == QP_SIGN_EXCLUDED;
         xdb_query *q = NULL;
-        st = node_query(c, kid, positive && !excluded, &q, why);
+        int stop = 0;
+        st = node_query(c, kid, positive && !excluded, &q, &stop, why);
         if (st == ARK_EEMPTYQUERY)
             st = ARK_OK;
         if (!q)
             continue;
         if (excluded)
-            cl.excluded[cl.nexc++] = q;
+            cl->excluded[cl->nexc++] = q;
         else if (kid->sign == QP_SIGN_REQUIRED)
-            cl.required[cl.nreq++] = q;
+            cl->required[cl->nreq++] = q;
+        else if (stop)
+            cl->stops[cl->nstops++] = q;
         else
-            cl.optional[cl.nopt++] = q;
+            cl->optional[cl->nopt++] = q;
+    }
+    return st;
+}
+
+static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
+                              const char **why)
+{
+    *out = NULL;
+    size_t k = n->nkids ? n->nkids : 1;
+    clauses cl = {ark_calloc(k, sizeof(xdb_query *)), ark_calloc(k, sizeof(xdb_query *)),
+                  ark_calloc(k, sizeof(xdb_query *)), ark_calloc(k, sizeof(xdb_query *)),
+                  0, 0, 0, 0};
+    ark_status st = sort_clauses(c, n, positive, &cl, why);
+    if (st == ARK_OK && cl.nopt + cl.nreq == 0 && cl.nstops) {
+        /* Only stopwords: then they are what the user searches for. */
+        memcpy(cl.optional, cl.stops, cl.nstops * sizeof *cl.stops);
+        cl.nopt = cl.nstops;
+        cl.nstops = 0;
     }
     if (st == ARK_OK && cl.nopt + cl.nreq == 0) {
         st = ARK_EEMPTYQUERY;
         *why = cl.nexc ? "the query only excludes words: add a word to search for"
                        : "the query has no words to search for";
     }
+    xdb_query *boost = NULL;
     if (st == ARK_OK)
+        st = proximity_query(c, n, &boost);
+    if (st == ARK_OK) {
         *out = combine_clauses(&cl);
+        if (boost) {
+            xdb_query *pair[2] = {*out, boost};
+            *out = combine_free(XDB_OP_AND_MAYBE, pair, 2);
+        }
+    } else {
+        xdb_query_free(boost);
+    }
     clauses_free(&cl);
     return st;
 }
 
 static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
-                             const char **why)
+                             int *stop, const char **why)
 {
+    *stop = 0;
     switch (n->kind) {
     case QP_WORD:
     case QP_PHRASE:
-        return text_query(c, n, positive, out);
+        return text_query(c, n, positive, out, stop);
     case QP_OR:
         return or_query(c, n, positive, out, why);
     case QP_GROUP:
@@ -274,7 +450,8 @@ static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_quer
 ark_status qb_build(qb_ctx *c, const qp_node *root, xdb_query **out, const char **why)
 {
     *why = NULL;
-    ark_status st = node_query(c, root, 1, out, why);
+    int stop;
+    ark_status st = node_query(c, root, 1, out, &stop, why);
     if (st == ARK_OK && !*out) {
         st = ARK_EEMPTYQUERY;
         *why = "the query has no words to search for";

@@ -38,12 +38,15 @@ ark_status ark_searcher_open(const char *dbpath, ark_searcher **out, char **err)
         xdb_close(db);
         return st;
     }
-    ana *a;
-    st = ana_new(&a);
+    const char *mode;
+    st = dbformat_analysis(db, dbpath, NULL, 0, &mode, err);
+    ana *a = NULL;
+    if (st == ARK_OK) {
+        ana_options ao = {strcmp(mode, "basic") == 0, NULL};
+        st = ana_new(&ao, &a, err);
+    }
     if (st != ARK_OK) {
         xdb_close(db);
-        if (err)
-            *err = ark_strdup("the Norwegian stemmer is missing from Xapian");
         return st;
     }
     ark_searcher *s = ark_calloc(1, sizeof *s);
@@ -70,8 +73,26 @@ const char *ark_searcher_error(const ark_searcher *s)
 }
 
 /* Parses and builds query; fills the sets of words to mark. */
-static ark_status build(ark_searcher *s, const char *query, strset *words, strset *stems,
-                        xdb_query **out)
+/* The sets of what a query looks for, for marking snippets. */
+typedef struct {
+    strset *words, *stems, *folds;
+} marks;
+
+static void marks_init(marks *m)
+{
+    m->words = strset_new();
+    m->stems = strset_new();
+    m->folds = strset_new();
+}
+
+static void marks_free(marks *m)
+{
+    strset_free(m->words);
+    strset_free(m->stems);
+    strset_free(m->folds);
+}
+
+static ark_status build(ark_searcher *s, const char *query, marks *m, xdb_query **out)
 {
     qp_node *tree;
     const char *why = NULL;
@@ -80,7 +101,7 @@ static ark_status build(ark_searcher *s, const char *query, strset *words, strse
         set_error(s, why);
         return st;
     }
-    qb_ctx c = {s->ana, s->db, words, stems};
+    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
     if (st != ARK_OK)
@@ -138,12 +159,12 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
                       ark_results **out)
 {
     *out = NULL;
-    strset *words = strset_new();
-    strset *stems = strset_new();
+    marks m;
+    marks_init(&m);
     xdb_query *q = NULL;
-    ark_status st = build(s, query, words, stems, &q);
+    ark_status st = build(s, query, &m, &q);
     if (st == ARK_OK) {
-        snip_options so = {words, stems, o && o->mark_open ? o->mark_open : "<mark>",
+        snip_options so = {m.words, m.stems, m.folds, o && o->mark_open ? o->mark_open : "<mark>",
                            o && o->mark_close ? o->mark_close : "</mark>", o ? o->html : 0};
         const snip_options *sop = o && o->no_snippets ? NULL : &so;
         st = run(s, q, o, sop, out);
@@ -151,8 +172,7 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
             st = run(s, q, o, sop, out); /* the indexer committed meanwhile */
     }
     xdb_query_free(q);
-    strset_free(words);
-    strset_free(stems);
+    marks_free(&m);
     return st;
 }
 
@@ -173,14 +193,13 @@ void ark_results_free(ark_results *r)
 ark_status ark_search_describe(ark_searcher *s, const char *query, char **out)
 {
     *out = NULL;
-    strset *words = strset_new();
-    strset *stems = strset_new();
+    marks m;
+    marks_init(&m);
     xdb_query *q = NULL;
-    ark_status st = build(s, query, words, stems, &q);
+    ark_status st = build(s, query, &m, &q);
     if (st == ARK_OK)
         *out = xdb_query_describe(q);
     xdb_query_free(q);
-    strset_free(words);
-    strset_free(stems);
+    marks_free(&m);
     return st;
 }

@@ -17,15 +17,23 @@ typedef struct {
     size_t n, cap;
 } collect_ctx;
 
+/* Which query word t matches: an index into words, then stems, then folds
+ * (numbered one after the other), or -1. */
 static long match_of(const snip_options *o, const ana_token *t)
 {
     long k = strset_index(o->words, t->word, t->word_len);
     if (k >= 0)
         return k;
-    if (t->stem_len == 0)
-        return -1;
-    k = strset_index(o->stems, t->stem, t->stem_len);
-    return k >= 0 ? (long)strset_count(o->words) + k : -1;
+    long base = (long)strset_count(o->words);
+    for (size_t i = 0; i < t->nlemmas; i++)
+        if ((k = strset_index(o->stems, t->lemmas[i], strlen(t->lemmas[i]))) >= 0)
+            return base + k;
+    for (size_t i = 0; i < t->nparts; i++)
+        if ((k = strset_index(o->stems, t->parts[i], strlen(t->parts[i]))) >= 0)
+            return base + k;
+    base += (long)strset_count(o->stems);
+    k = strset_index(o->folds, t->folded, strlen(t->folded));
+    return k >= 0 ? base + k : -1;
 }
 
 static int collect(const ana_token *t, void *ctx)
@@ -110,7 +118,7 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o)
         free(c.spans);
         return ark_buf_take(&b);
     }
-    size_t nids = strset_count(o->words) + strset_count(o->stems);
+    size_t nids = strset_count(o->words) + strset_count(o->stems) + strset_count(o->folds);
     size_t first = best_window(c.spans, c.n, nids);
     size_t last = first + SNIP_WINDOW < c.n ? first + SNIP_WINDOW : c.n;
     if (first > 0)

@@ -1,8 +1,9 @@
 /* snippet.h — the best passage of a document, with the matched words marked.
  *
  * The document's text is analyzed again (same analyzer, document mode), and
- * a token matches when its exact word or its stem is one the query looked
- * for, so inflected forms are marked too ("rusmiljøene" for "rusmiljø").  The
+ * a token matches when its exact word, one of its lemmas or compound parts,
+ * or its folded spelling is one the query looked for, so inflected forms and
+ * variant spellings are marked too ("rusmiljøene" for "rusmiljo").  The
  * passage is the window of SNIP_WINDOW words with the most distinct matched
  * words (then the most matches, then the earliest), shifted so that a little
  * context comes before the first match.  Runs of white space, line breaks
@@ -21,7 +22,8 @@
 
 typedef struct {
     const strset *words; /* exact words to mark */
-    const strset *stems; /* stems to mark */
+    const strset *stems; /* lemmas to mark */
+    const strset *folds; /* folded spellings to mark */
     const char *open;    /* marker before a matched word */
     const char *close;   /* and after it */
     int html;            /* escape &, <, >, " in the text (not in the markers) */

@@ -12,14 +12,21 @@
  *   term                     positions  what it is
  *   ----------------------   ---------  ------------------------------------------
  *   <word>                   yes        the exact word: NFC, case-folded ("rusmiljøene")
- *   Z<stem>                  no         the Snowball stem of the word ("Zrusmiljø")
+ *   Z<lemma>                 no         each lemma of the word ("Zrusmiljø" for
+ *                                       "rusmiljøene"), or its Snowball stem
+ *   F<folded>                no         each folded spelling of the word and its
+ *                                       lemmas that differs from the word
+ *                                       ("Frusmiljoene", "Frusmiljo")
+ *   C<part>                  no         the lemma of each part of a compound
+ *                                       ("Crus", "Cmiljø", "Ctiltak")
  *   Q<path>                  no         unique id: the file's path relative to the
  *                                       indexed directory ("Q000_8789f4b9d8cde277.txt")
  *
- * The synonym table maps "Z<stem>" to every exact word seen with that stem.
- * A phrase query uses it to match inflected forms at exact positions without
- * storing positions for stems: "åpne rusmiljø" becomes
- * PHRASE(OR(forms of Zåpn), OR(forms of Zrusmiljø)).
+ * The synonym table maps "Z<lemma>" and "F<folded>" to every exact word seen
+ * with that lemma or folded spelling.  A phrase query uses it to match
+ * inflected forms and variant spellings at exact positions without storing
+ * positions for lemmas: "åpne rusmiljø" becomes
+ * PHRASE(OR(forms of Zåpen, ...), OR(forms of Zrusmiljø, ...)).
  *
  * Value slots hold what a hit shows and what incremental indexing compares.
  * The document data holds the document's text, for snippets.
@@ -27,9 +34,11 @@
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
 
-#define ARK_FORMAT_VERSION "1"
+#define ARK_FORMAT_VERSION "2"
 
-#define ARK_PREFIX_STEM "Z"
+#define ARK_PREFIX_STEM "Z" /* lemma or stem */
+#define ARK_PREFIX_VARIANT "F"
+#define ARK_PREFIX_PART "C"
 #define ARK_PREFIX_UID "Q"
 
 /* Xapian's hard limit on a term is 245 bytes; longer words are not indexed. */
@@ -44,5 +53,8 @@ enum ark_value_slot {
 
 /* Metadata keys. */
 #define ARK_META_FORMAT "arkiv.format"
+/* "full" (the Norwegian analysis) or "basic" (Snowball stems only, the
+ * plain-Xapian baseline); chosen when the index is made, used by searches. */
+#define ARK_META_ANALYSIS "arkiv.analysis"
 
 #endif

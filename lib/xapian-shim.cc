@@ -410,6 +410,9 @@ xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) noexce
     case XDB_OP_AND_MAYBE:
         xop = Xapian::Query::OP_AND_MAYBE;
         break;
+    case XDB_OP_SYNONYM:
+        xop = Xapian::Query::OP_SYNONYM;
+        break;
     case XDB_OP_PHRASE:
         xop = Xapian::Query::OP_PHRASE;
         break;
@@ -420,6 +423,19 @@ xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) noexce
         return new xdb_query{Xapian::Query(xop, v[0], rest)};
     }
     return new xdb_query{Xapian::Query(xop, v.begin(), v.end(), op == XDB_OP_PHRASE ? n : 0)};
+}
+
+xdb_query *xdb_query_near(xdb_query *const *subs, size_t n, unsigned window) noexcept
+{
+    std::vector<Xapian::Query> v;
+    for (size_t i = 0; i < n; i++)
+        v.push_back(subs[i]->q);
+    return new xdb_query{Xapian::Query(Xapian::Query::OP_NEAR, v.begin(), v.end(), window)};
+}
+
+xdb_query *xdb_query_scale(const xdb_query *q, double factor) noexcept
+{
+    return new xdb_query{Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q->q, factor)};
 }
 
 xdb_query *xdb_query_with_bonus(const xdb_query *q, double bonus) noexcept

@@ -89,11 +89,17 @@ typedef enum {
     XDB_OP_AND_NOT, /* first subquery, but none of the others */
     XDB_OP_AND_MAYBE, /* first subquery; the others only add weight */
     XDB_OP_PHRASE,  /* subqueries must be terms or ORs of terms */
+    XDB_OP_SYNONYM, /* like OR, but weighted as one term (alternative forms) */
 } xdb_op;
 
 /* Queries are values: combining copies, so the caller frees what it made. */
 xdb_query *xdb_query_term(const char *term, size_t len, unsigned wqf) XDB_NOEXCEPT;
 xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) XDB_NOEXCEPT;
+/* Documents where the subqueries (terms or ORs of terms) all occur within
+ * `window` positions of each other, in any order. */
+xdb_query *xdb_query_near(xdb_query *const *subs, size_t n, unsigned window) XDB_NOEXCEPT;
+/* Multiplies the weight q contributes by factor (>= 0). */
+xdb_query *xdb_query_scale(const xdb_query *q, double factor) XDB_NOEXCEPT;
 /* Adds `bonus` to the weight of every document that q matches, so that
  * documents matching more clauses of a query rank above those matching fewer. */
 xdb_query *xdb_query_with_bonus(const xdb_query *q, double bonus) XDB_NOEXCEPT;

@@ -92,7 +92,7 @@ static void build_index(const char *docs, const char *db)
 {
     ark_indexer *ix;
     char *err = NULL;
-    if (ark_indexer_open(db, &ix, &err) != ARK_OK)
+    if (ark_indexer_open(db, NULL, &ix, &err) != ARK_OK)
         fuzz_fail("query", "ark_indexer_open: %s", err ? err : "?");
     ark_index_counts counts;
     const char *roots[] = {docs};

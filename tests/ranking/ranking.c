@@ -135,7 +135,7 @@ int main(void)
     ark_indexer *ix;
     ark_index_counts n;
     const char *roots[] = {"corpus"};
-    ok(ark_indexer_open(db, &ix, NULL) == ARK_OK &&
+    ok(ark_indexer_open(db, NULL, &ix, NULL) == ARK_OK &&
            ark_indexer_run(ix, roots, 1, NULL, &n) == ARK_OK && n.added > 0 && n.failed == 0,
        "corpus/ indexes without failures");
     ark_indexer_close(ix);

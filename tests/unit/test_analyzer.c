@@ -2,8 +2,9 @@
  *
  * tests/data/analyzer.golden holds cases: a line "> input" (with \n, \t and
  * \xHH escapes), then one line per expected token,
- *     pos start end word stem [joined]
- * and a blank line.  `test_analyzer --print 'text'` prints the tokens in the
+ *     pos start end word Z:lemmas F:variants C:parts [joined] [stop]
+ * (lists comma-separated, "-" when empty) and a blank line.  Cases after a
+ * line "# mode: basic" are analyzed as the plain-Xapian baseline.  `test_analyzer --print 'text'` prints the tokens in the
  * same form, for writing new cases. */
 #include <stdlib.h>
 #include <string.h>
@@ -12,19 +13,49 @@
 #include "tap.h"
 #include "xalloc.h"
 
+static void add_list(ark_buf *b, const char *label, const char *const *list, size_t n)
+{
+    ark_buf_printf(b, " %s:", label);
+    for (size_t i = 0; i < n; i++)
+        ark_buf_printf(b, "%s%s", i ? "," : "", list[i]);
+    if (n == 0)
+        ark_buf_addc(b, '-');
+}
+
 static int add_line(const ana_token *t, void *ctx)
 {
     ark_buf *b = ctx;
-    ark_buf_printf(b, "%u %zu %zu %s %s%s\n", t->pos, t->start, t->end, t->word,
-                   t->stem_len ? t->stem : "-", t->joined ? " joined" : "");
+    ark_buf_printf(b, "%u %zu %zu %s", t->pos, t->start, t->end, t->word);
+    add_list(b, "Z", t->lemmas, t->nlemmas);
+    add_list(b, "F", t->variants, t->nvariants);
+    add_list(b, "C", t->parts, t->nparts);
+    ark_buf_printf(b, "%s%s\n", t->joined ? " joined" : "", t->stopword ? " stop" : "");
     return 0;
+}
+
+static char *tokens_in(ana *a, ana_mode mode, const char *text, size_t len, ana_stats *st)
+{
+    ark_buf b = ARK_BUF_INIT;
+    ana_run(a, mode, text, len, 1, add_line, &b, st);
+    return ark_buf_take(&b);
 }
 
 static char *tokens_of(ana *a, const char *text, size_t len, ana_stats *st)
 {
-    ark_buf b = ARK_BUF_INIT;
-    ana_run(a, ANA_DOCUMENT, text, len, 1, add_line, &b, st);
-    return ark_buf_take(&b);
+    return tokens_in(a, ANA_DOCUMENT, text, len, st);
+}
+
+/* The analyzers of the golden file's modes: full, query, basic. */
+typedef struct {
+    ana *full, *basic;
+} analyzers;
+
+static char *tokens_by_mode(const analyzers *z, const char *mode, const char *text, size_t len)
+{
+    if (strcmp(mode, "basic") == 0)
+        return tokens_in(z->basic, ANA_DOCUMENT, text, len, NULL);
+    return tokens_in(z->full, strcmp(mode, "query") == 0 ? ANA_QUERY : ANA_DOCUMENT, text, len,
+                     NULL);
 }
 
 /* Undoes the escapes of an input line; returns the length. */
@@ -49,7 +80,7 @@ static size_t unescape(const char *in, char *out)
     return n;
 }
 
-static void run_golden(ana *a, const char *path)
+static void run_golden(const analyzers *z, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (!ok(f != NULL, "golden file %s opens", path))
@@ -57,16 +88,19 @@ static void run_golden(ana *a, const char *path)
     char line[4096];
     char input[4096];
     size_t input_len = 0;
-    char label[128] = "";
+    char label[160] = "";
+    char mode[16] = "full";
     ark_buf want = ARK_BUF_INIT;
     int in_case = 0;
     for (;;) {
         char *got_line = fgets(line, sizeof line, f);
+        if (got_line && sscanf(line, "# mode: %15s", mode) == 1)
+            continue;
         if (got_line && line[0] == '#')
             continue;
         if (!got_line || line[0] == '\n') {
             if (in_case) {
-                char *got = tokens_of(a, input, input_len, NULL);
+                char *got = tokens_by_mode(z, mode, input, input_len);
                 is_str(got, want.data ? want.data : "", label);
                 free(got);
                 ark_buf_reset(&want);
@@ -79,7 +113,7 @@ static void run_golden(ana *a, const char *path)
         if (line[0] == '>' && line[1] == ' ') {
             line[strcspn(line, "\n")] = '\0';
             input_len = unescape(line + 2, input);
-            snprintf(label, sizeof label, "tokens of: %.100s", line + 2);
+            snprintf(label, sizeof label, "%s tokens of: %.100s", mode, line + 2);
             in_case = 1;
         } else {
             ark_buf_adds(&want, line);
@@ -95,7 +129,9 @@ static void test_invalid_utf8(ana *a)
     ana_stats st;
     char *got = tokens_of(a, text, sizeof text - 1, &st);
     is_int((long)st.invalid_bytes, 3, "invalid UTF-8 bytes are counted");
-    is_str(got, "1 0 2 gr gr\n2 3 5 nn nn\n3 6 11 åpen åpen\n4 14 17 rus rus\n",
+    is_str(got,
+           "1 0 2 gr Z:gr F:- C:-\n2 3 5 nn Z:nn F:- C:-\n3 6 11 åpen Z:åpen,åpene F:apen,apene C:-\n"
+           "4 14 17 rus Z:rus,ruse,ru F:ruse,ru C:-\n",
            "invalid bytes separate words and never reach a token");
     free(got);
 }
@@ -112,35 +148,47 @@ static void test_long_input(ana *a)
     text[n] = '\0';
     ana_stats st;
     char *got = tokens_of(a, text, n, &st);
-    is_str(got, "2 20001 20005 ordo ordo\n",
+    is_str(got, "2 20001 20005 ordo Z:ordo F:- C:-\n",
            "a 15,000-character word is not indexed but keeps its position");
     free(got);
     free(text);
 }
 
+/* `--print MODE TEXT` prints the tokens of TEXT as a golden case would. */
+static int print_case(const analyzers *z, const char *mode, const char *text)
+{
+    char *buf = ark_malloc(strlen(text) + 1);
+    size_t len = unescape(text, buf);
+    char *got = tokens_by_mode(z, mode, buf, len);
+    fputs(got, stdout);
+    free(got);
+    free(buf);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    ana *a;
-    if (ana_new(&a) != ARK_OK) {
-        printf("Bail out! no Norwegian stemmer\n");
+    ana *a, *basic;
+    ana_options bo = {1, NULL};
+    char *err = NULL;
+    if (ana_new(NULL, &a, &err) != ARK_OK || ana_new(&bo, &basic, NULL) != ARK_OK) {
+        printf("Bail out! %s\n", err ? err : "no analyzer");
         return 1;
     }
-    if (argc == 3 && strcmp(argv[1], "--print") == 0) {
-        char *buf = ark_malloc(strlen(argv[2]) + 1);
-        size_t len = unescape(argv[2], buf);
-        char *got = tokens_of(a, buf, len, NULL);
-        fputs(got, stdout);
-        free(got);
-        free(buf);
+    analyzers z = {a, basic};
+    if (argc == 4 && strcmp(argv[1], "--print") == 0) {
+        print_case(&z, argv[2], argv[3]);
         ana_free(a);
+        ana_free(basic);
         return 0;
     }
     const char *dir = getenv("ARKIV_TESTDATA") ? getenv("ARKIV_TESTDATA") : "tests/data";
     char path[1024];
     snprintf(path, sizeof path, "%s/analyzer.golden", dir);
-    run_golden(a, path);
+    run_golden(&z, path);
     test_invalid_utf8(a);
     test_long_input(a);
     ana_free(a);
+    ana_free(basic);
     return done_testing();
 }

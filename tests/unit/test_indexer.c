@@ -115,7 +115,7 @@ static const char *run_roots(const char *db, const char *const *roots, size_t n,
     static char out[512];
     ark_indexer *ix;
     char *err = NULL;
-    ark_status st = ark_indexer_open(db, &ix, &err);
+    ark_status st = ark_indexer_open(db, NULL, &ix, &err);
     if (st != ARK_OK) {
         snprintf(out, sizeof out, "error: %s %s", ark_status_name(st), err ? err : "");
         free(err);
@@ -397,8 +397,8 @@ static void test_locked(void)
 {
     ark_indexer *first = NULL, *second = (ark_indexer *)1;
     char *err = NULL;
-    is_int(ark_indexer_open(tmp_path("db"), &first, NULL), ARK_OK, "an indexer opens");
-    ark_status st = ark_indexer_open(tmp_path("db"), &second, &err);
+    is_int(ark_indexer_open(tmp_path("db"), NULL, &first, NULL), ARK_OK, "an indexer opens");
+    ark_status st = ark_indexer_open(tmp_path("db"), NULL, &second, &err);
     is_str(ark_status_name(st), "ARK_ELOCKED", "a second indexer on the same index: ARK_ELOCKED");
     ok(second == NULL && err && *err, "a second indexer: no handle, a described error");
     free(err);
@@ -426,7 +426,7 @@ static void test_format_version(void)
     set_format(tmp_path("db"), "0");
     ark_indexer *ix = (ark_indexer *)1;
     char *err = NULL;
-    ark_status st = ark_indexer_open(tmp_path("db"), &ix, &err);
+    ark_status st = ark_indexer_open(tmp_path("db"), NULL, &ix, &err);
     is_str(ark_status_name(st), "ARK_EVERSION", "indexing into an old-format index: ARK_EVERSION");
     ok(ix == NULL, "an old-format index: no indexer");
     ok(err && strstr(err, "rebuild"), "the message says to rebuild: %s", err ? err : "(null)");

@@ -1,0 +1,45 @@
+/* lemma.h — the lemmas of a Norwegian word, lemmas first, stems as fallback.
+ *
+ * For a word the dictionary (hunspell-no) knows, its lemmas are the stems
+ * hunspell gives ("åpent" → åpen; "møtebøker" → møtebok; a word with several
+ * readings gets all of them).  A compound gets the lemma of its last part
+ * after its first parts ("rusmiljøene" → rusmiljø), and the lemmas of its
+ * parts ("rus", "miljø").  A word the dictionary does not know falls back to
+ * the Snowball stem.  Numbers get no lemma.
+ *
+ * Lookups are cached per word (a real archive's vocabulary is Zipfian, and
+ * hunspell is slow): the entry returned is valid until lem_close. */
+#ifndef ARKIV_LEMMA_H
+#define ARKIV_LEMMA_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+#define LEM_MAX 8 /* lemmas, and parts, kept per word */
+
+typedef enum { LEM_NB = 0, LEM_NN = 1, LEM_LANGS } lem_lang;
+
+typedef struct {
+    const char *lemmas[LEM_MAX];
+    size_t nlemmas;
+    const char *parts[LEM_MAX]; /* lemmas of the compound's parts; 0 if not a compound */
+    size_t nparts;
+    int known; /* the dictionary accepts the word */
+} lem_entry;
+
+typedef struct lem lem;
+
+/* Opens the Bokmål and (if present) Nynorsk dictionaries in dir ("" or NULL:
+ * $ARKIV_DICT_DIR, else /usr/share/hunspell).  ARK_ENOTFOUND with *err set
+ * (the caller frees it) when the Bokmål dictionary is missing. */
+ark_status lem_open(const char *dir, lem **out, char **err);
+void lem_close(lem *l);
+
+/* The entry for word (NFC, case-folded UTF-8) in language lang; never NULL. */
+const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang);
+
+/* Whether lang's dictionary, or compounding, knows word. */
+int lem_known(lem *l, const char *word, size_t len, lem_lang lang);
+
+#endif

@@ -328,3 +328,21 @@ ana_lang ana_detect_lang(ana *a, const char *text, size_t len)
     a->words_only = 0;
     return c.nn >= 3 && c.nn > c.nb ? ANA_NYNORSK : ANA_BOKMAAL;
 }
+
+static int join_word(const ana_token *t, void *ctx)
+{
+    ark_buf *b = ctx;
+    if (b->len)
+        ark_buf_addc(b, ' ');
+    ark_buf_add(b, t->word, t->word_len);
+    return 0;
+}
+
+char *ana_join_words(ana *a, const char *text, size_t len)
+{
+    ark_buf b = ARK_BUF_INIT;
+    a->words_only = 1;
+    ana_run(a, ANA_DOCUMENT, text, len, 1, join_word, &b, NULL);
+    a->words_only = 0;
+    return ark_buf_take(&b);
+}

@@ -86,6 +86,11 @@ typedef enum { ANA_BOKMAAL = 0, ANA_NYNORSK = 1 } ana_lang;
 ark_status ana_new(const ana_options *o, ana **out, char **err);
 void ana_free(ana *a);
 
+/* The exact words of text[0..len) joined by single spaces, as the glossary
+ * keys them ("Oslo politidistrikt," → "oslo politidistrikt"); the caller
+ * frees it.  Must not be called from inside an ana_run callback. */
+char *ana_join_words(ana *a, const char *text, size_t len);
+
 /* The written language of a text, from its function words ("ikkje", "eg",
  * "frå" against "ikke", "jeg", "fra"); Bokmål unless Nynorsk is clear. */
 ana_lang ana_detect_lang(ana *a, const char *text, size_t len);

@@ -19,6 +19,7 @@
 #include "arkiv.h"
 #include "dbformat.h"
 #include "docfile.h"
+#include "glossary.h"
 #include "strset.h"
 #include "terms.h"
 #include "walk.h"
@@ -186,6 +187,34 @@ static int add_token(const ana_token *t, void *ctx)
     return d->st != ARK_OK;
 }
 
+/* Writes one glossary entry both ways into the synonym table, once a run. */
+static void add_abbrev_pair(doc_ctx *d, const char *from, const char *to)
+{
+    if (!*from || !*to || strlen(from) + 1 > ARK_MAX_TERM || strlen(to) > ARK_MAX_TERM)
+        return;
+    ark_buf_reset(&d->term);
+    ark_buf_adds(&d->term, ARK_PREFIX_ABBREV);
+    ark_buf_adds(&d->term, from);
+    ark_buf_addc(&d->term, '\0');
+    ark_buf_adds(&d->term, to);
+    if (strset_add(d->ix->synonyms, d->term.data, d->term.len) && d->st == ARK_OK)
+        d->st = xdb_add_synonym(d->ix->db, d->term.data, to, strlen(to));
+}
+
+static void add_glossary_entry(void *ctx, const char *abbr, size_t abbr_len, const char *exp,
+                               size_t exp_len)
+{
+    doc_ctx *d = ctx;
+    char *a = ana_join_words(d->ix->ana, abbr, abbr_len);
+    char *e = ana_join_words(d->ix->ana, exp, exp_len);
+    if (!strchr(a, ' ') && strcmp(a, e) != 0) {
+        add_abbrev_pair(d, a, e);
+        add_abbrev_pair(d, e, a);
+    }
+    free(a);
+    free(e);
+}
+
 /* The id users see: the relative path without its extension. */
 static char *display_id(const char *rel)
 {
@@ -201,6 +230,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
     ark_indexer *ix = r->ix;
     doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK};
     ana_set_lang(ix->ana, ana_detect_lang(ix->ana, df->text, df->len));
+    gls_extract(df->text, df->len, add_glossary_entry, &d);
     ana_run(ix->ana, ANA_DOCUMENT, df->text, df->len, 1, add_token, &d, NULL);
     ark_buf_free(&d.term);
     ark_status st = d.st;

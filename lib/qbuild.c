@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "glossary.h"
 #include "terms.h"
 #include "xalloc.h"
 
@@ -236,6 +237,104 @@ static ark_status phrase_query(qb_ctx *c, int positive, const qword *w, size_t n
     return st;
 }
 
+/* ---- abbreviations ---- */
+
+static int add_alternative(const char *term, size_t len, void *ctx)
+{
+    strset_add(ctx, term, len);
+    return 0;
+}
+
+/* What the words key ("opd", "oslo politidistrikt") stands for or is short
+ * for: the glossaries of the archive (the synonym table) and the built-in
+ * list. */
+static ark_status abbrev_alternatives(qb_ctx *c, const char *key, strset *out)
+{
+    const char *builtin = gls_builtin(key);
+    if (builtin)
+        strset_add(out, builtin, strlen(builtin));
+    builtin = gls_builtin_abbr(key);
+    if (builtin)
+        strset_add(out, builtin, strlen(builtin));
+    char *k = ark_sprintf("%s%s", ARK_PREFIX_ABBREV, key);
+    ark_status st = strlen(k) <= ARK_MAX_TERM ? xdb_each_synonym(c->db, k, add_alternative, out)
+                                              : ARK_OK;
+    free(k);
+    return st;
+}
+
+static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
+                             int *stop);
+
+/* The number of words in a glossary key: spaces plus one. */
+static size_t count_spaces(const char *s)
+{
+    size_t n = 1;
+    for (; *s; s++)
+        n += *s == ' ';
+    return n;
+}
+
+/* The query for what the words of key stand for, weighted below the words
+ * as typed; NULL when they stand for nothing. */
+static ark_status abbrev_query(qb_ctx *c, const char *key, int positive, xdb_query **out)
+{
+    *out = NULL;
+    strset *alts = strset_new();
+    ark_status st = abbrev_alternatives(c, key, alts);
+    size_t n = strset_count(alts);
+    xdb_query **subs = ark_calloc(n ? n : 1, sizeof *subs);
+    size_t made = 0;
+    for (size_t i = 0; i < n && st == ARK_OK; i++) {
+        const char *text = strset_key(alts, i);
+        qp_node alt = {QP_PHRASE, QP_SIGN_NONE, (char *)text, NULL, 0};
+        int stop;
+        xdb_query *q = NULL;
+        st = text_query(c, &alt, positive, &q, &stop);
+        /* A phrase weighs the sum of its words: divide, so that three words
+         * standing for one do not outweigh it. */
+        if (q)
+            subs[made++] = scale_free(q, 1.0 / (double)count_spaces(text));
+    }
+    if (made && st == ARK_OK)
+        *out = scale_free(combine_free(XDB_OP_OR, subs, made), QB_ABBREV_WEIGHT);
+    else
+        for (size_t i = 0; i < made; i++)
+            xdb_query_free(subs[i]);
+    free(subs);
+    strset_free(alts);
+    return st;
+}
+
+/* The words of w[0..n) joined by spaces: the key of the glossary. */
+static char *words_key(const qword *w, size_t n)
+{
+    ark_buf b = ARK_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ark_buf_addc(&b, ' ');
+        ark_buf_adds(&b, w[i].word);
+    }
+    return ark_buf_take(&b);
+}
+
+/* q, or OR(q, what the words w[0..n) stand for). */
+static ark_status with_abbrevs(qb_ctx *c, const qword *w, size_t n, int positive, xdb_query **q)
+{
+    char *key = words_key(w, n);
+    xdb_query *alt = NULL;
+    ark_status st = abbrev_query(c, key, positive, &alt);
+    free(key);
+    if (alt) {
+        /* The form as typed ranks first: it gets a bonus the other lacks. */
+        xdb_query *typed = xdb_query_with_bonus(*q, QB_CLAUSE_BONUS);
+        xdb_query_free(*q);
+        xdb_query *pair[2] = {typed, alt};
+        *q = combine_free(XDB_OP_OR, pair, 2);
+    }
+    return st;
+}
+
 /* A word or phrase: one word alone, several as a phrase.  *stop tells that
  * the text was one stopword. */
 static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
@@ -250,6 +349,11 @@ static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_quer
         *out = word_query(c, positive, &t.w[0]);
     else if (t.n > 1)
         st = phrase_query(c, positive, t.w, t.n, out);
+    if (*out && st == ARK_OK && !c->in_abbrev) {
+        c->in_abbrev = 1; /* an expansion is not expanded again */
+        st = with_abbrevs(c, t.w, t.n, positive, out);
+        c->in_abbrev = 0;
+    }
     qwords_free(&t);
     return st;
 }
@@ -394,15 +498,55 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, int positive, clause
     return st;
 }
 
+/* A run of bare words that is an expansion in the glossary ("oslo
+ * politidistrikt") also matches its abbreviation: an optional clause. */
+static ark_status abbrev_runs(qb_ctx *c, const qp_node *n, int positive, clauses *cl)
+{
+    qwords all = {NULL, 0};
+    ark_status st = ARK_OK;
+    for (size_t i = 0; i <= n->nkids && st == ARK_OK; i++) {
+        const qp_node *kid = i < n->nkids ? n->kids[i] : NULL;
+        qwords t = {NULL, 0};
+        if (kid && kid->kind == QP_WORD && kid->sign == QP_SIGN_NONE)
+            analyze(c, kid->text, &t);
+        if (t.n == 1 && all.n < QB_MAX_ABBREV_RUN) {
+            all.w = ark_realloc(all.w, (all.n + 1) * sizeof *all.w);
+            all.w[all.n++] = t.w[0];
+            free(t.w);
+            continue;
+        }
+        qwords_free(&t);
+        for (size_t a = 0; a + 1 < all.n && st == ARK_OK; a++) {
+            for (size_t b = a + 2; b <= all.n && st == ARK_OK; b++) {
+                char *key = words_key(all.w + a, b - a);
+                xdb_query *q = NULL;
+                st = abbrev_query(c, key, positive, &q);
+                free(key);
+                if (q)
+                    cl->optional[cl->nopt++] = q;
+            }
+        }
+        qwords_free(&all);
+        all.w = NULL;
+        all.n = 0;
+    }
+    qwords_free(&all);
+    return st;
+}
+
 static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
                               const char **why)
 {
     *out = NULL;
     size_t k = n->nkids ? n->nkids : 1;
-    clauses cl = {ark_calloc(k, sizeof(xdb_query *)), ark_calloc(k, sizeof(xdb_query *)),
+    /* Room for the kids' clauses and for one per run of bare words. */
+    size_t room = k + k * QB_MAX_ABBREV_RUN;
+    clauses cl = {ark_calloc(room, sizeof(xdb_query *)), ark_calloc(k, sizeof(xdb_query *)),
                   ark_calloc(k, sizeof(xdb_query *)), ark_calloc(k, sizeof(xdb_query *)),
                   0, 0, 0, 0};
     ark_status st = sort_clauses(c, n, positive, &cl, why);
+    if (st == ARK_OK && positive)
+        st = abbrev_runs(c, n, positive, &cl);
     if (st == ARK_OK && cl.nopt + cl.nreq == 0 && cl.nstops) {
         /* Only stopwords: then they are what the user searches for. */
         memcpy(cl.optional, cl.stops, cl.nstops * sizeof *cl.stops);

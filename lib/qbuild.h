@@ -16,7 +16,10 @@
  * a small fixed bonus, so that documents with more of the words rank higher
  * when BM25 finds them close.  A word's lemmas are one OP_SYNONYM: a word
  * with three readings weighs as one term.
- * Stopwords among bare words are dropped when the group has other words,
+ * A word or phrase that the archive's glossaries (or the built-in list) give
+ * an abbreviation or expansion for also matches that, weighted ×0.8 ("OPD"
+ * finds "Oslo politidistrikt" and back); so does a run of bare words that
+ * is an expansion.  Stopwords among bare words are dropped when the group has other words,
  * and the bare words of a group, stopwords included, also count as a phrase
  * that adds weight where they stand together ("en til en oppfølging").
  */
@@ -37,6 +40,8 @@
 #define QB_VARIANT_WEIGHT 0.5
 #define QB_PARTS_WEIGHT 0.5
 #define QB_AS_PART_WEIGHT 0.3
+#define QB_ABBREV_WEIGHT 0.8 /* "OPD" for "Oslo politidistrikt", and back */
+#define QB_MAX_ABBREV_RUN 8  /* longest run of bare words looked up as an expansion */
 
 /* Most forms one phrase position expands to. */
 #define QB_MAX_FORMS 64
@@ -47,6 +52,7 @@ typedef struct {
     strset *words; /* filled with the exact words the query looks for */
     strset *stems; /* their lemmas */
     strset *folds; /* and their folded spellings, for marking snippets */
+    int in_abbrev; /* building an abbreviation's expansion (internal) */
 } qb_ctx;
 
 /* Builds the query for root into *out (the caller frees it).  When the query

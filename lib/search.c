@@ -101,7 +101,7 @@ static ark_status build(ark_searcher *s, const char *query, marks *m, xdb_query 
         set_error(s, why);
         return st;
     }
-    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds};
+    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds, 0};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
     if (st != ARK_OK)

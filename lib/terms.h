@@ -28,6 +28,10 @@
  * positions for lemmas: "åpne rusmiljø" becomes
  * PHRASE(OR(forms of Zåpen, ...), OR(forms of Zrusmiljø, ...)).
  *
+ * The synonym table also maps "A<abbreviation>" to its expansions and
+ * "A<expansion>" to its abbreviations, both as exact words joined by spaces
+ * ("Aopd" → "oslo politidistrikt"), learnt from the documents' glossaries.
+ *
  * Value slots hold what a hit shows and what incremental indexing compares.
  * The document data holds the document's text, for snippets.
  */
@@ -39,6 +43,7 @@
 #define ARK_PREFIX_STEM "Z" /* lemma or stem */
 #define ARK_PREFIX_VARIANT "F"
 #define ARK_PREFIX_PART "C"
+#define ARK_PREFIX_ABBREV "A" /* synonym keys only, never document terms */
 #define ARK_PREFIX_UID "Q"
 
 /* Xapian's hard limit on a term is 245 bytes; longer words are not indexed. */

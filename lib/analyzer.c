@@ -231,10 +231,103 @@ static void analyze_word(ana *a, ana_mode mode, ana_token *t)
         add_variant(a, t, e->lemmas[i]);
 }
 
+/* Coordinated compounds: "barne- og ungdomskriminalitet" means
+ * barnekriminalitet and ungdomskriminalitet, "rus- og
+ * kriminalitetsforebyggende" rusforebyggende and kriminalitetsforebyggende.
+ * The implied word ("barnekriminalitet") is emitted as an extra token at the
+ * position of its first part ("barne") and at that of the compound, so that
+ * it is found like a written one, in phrases too; its offsets are those of
+ * the first part, which a snippet marks. */
+typedef struct {
+    int stage; /* 0: idle; 1: saw "barne-"; 2: saw "og" or "eller" after it */
+    char head[ARK_MAX_TERM + 1];
+    unsigned pos;
+    size_t start, end;
+} coord_state;
+
+/* Where the last written part of a compound starts: the earliest place after
+ * the first character where one of its parts begins ("ungdomskriminalitet"
+ * → "kriminalitet", "rusmiljøene" → "miljøene"); 0 if none. */
+static size_t last_part_start(const ana_token *t)
+{
+    for (size_t at = 1; at < t->word_len; at++) {
+        for (size_t k = 0; k < t->nparts; k++) {
+            size_t n = strlen(t->parts[k]);
+            if (n >= 3 && at + n <= t->word_len && memcmp(t->word + at, t->parts[k], n) == 0)
+                return at;
+        }
+    }
+    return 0;
+}
+
+static int is_conjunction(const ana_token *t)
+{
+    return (t->word_len == 2 && memcmp(t->word, "og", 2) == 0) ||
+           (t->word_len == 5 && memcmp(t->word, "eller", 5) == 0);
+}
+
+/* Emits the implied word of "head- og compound", if t completes one;
+ * returns what fn returned. */
+static int emit_implied(ana *a, ana_mode mode, coord_state *cs, const ana_token *t,
+                        ana_token_fn fn, void *ctx)
+{
+    size_t at = last_part_start(t);
+    size_t head = strlen(cs->head);
+    char word[ARK_MAX_TERM + 1];
+    if (at == 0 || head + t->word_len - at > ARK_MAX_TERM)
+        return 0;
+    memcpy(word, cs->head, head);
+    memcpy(word + head, t->word + at, t->word_len - at);
+    word[head + t->word_len - at] = '\0';
+    ana_token imp;
+    memset(&imp, 0, sizeof imp);
+    imp.word = word;
+    imp.word_len = strlen(word);
+    imp.pos = cs->pos;
+    imp.start = cs->start;
+    imp.end = cs->end;
+    imp.implied = 1;
+    analyze_word(a, mode, &imp);
+    if (fn(&imp, ctx))
+        return 1;
+    /* Also at the compound's own position, so that phrases that go on after
+     * it ("barnekriminalitet i Oslo") find it too. */
+    imp.pos = t->pos;
+    return fn(&imp, ctx);
+}
+
+/* Advances the coordination state past token t; dangling tells that t was
+ * followed by a hyphen and a space ("barne- "). */
+static int coord_step(ana *a, ana_mode mode, coord_state *cs, const ana_token *t, int dangling,
+                      ana_token_fn fn, void *ctx)
+{
+    int stop = 0;
+    if (cs->stage == 2 && t->nparts >= 2)
+        stop = emit_implied(a, mode, cs, t, fn, ctx);
+    cs->stage = cs->stage == 1 && is_conjunction(t) ? 2 : 0;
+    if (dangling && !a->basic && t->word_len <= ARK_MAX_TERM) {
+        memcpy(cs->head, t->word, t->word_len);
+        cs->head[t->word_len] = '\0';
+        cs->pos = t->pos;
+        cs->start = t->start;
+        cs->end = t->end;
+        cs->stage = 1;
+    }
+    return stop;
+}
+
+/* Whether a hyphen at text[i] is followed by white space: "barne- og". */
+static int dangling_hyphen_at(const char *text, size_t len, size_t i)
+{
+    return i + 1 < len && text[i] == '-' &&
+           (text[i + 1] == ' ' || text[i + 1] == '\n' || text[i + 1] == '\t');
+}
+
 void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first_pos,
              ana_token_fn fn, void *ctx, ana_stats *stats)
 {
     ana_stats st = {0, 0, first_pos};
+    coord_state cs = {0, "", 0, 0, 0};
     size_t i = 0;
     int pending_join = 0;
     while (i < len) {
@@ -288,6 +381,8 @@ void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first
         st.next_pos++;
         st.words++;
         if (fn(&tok, ctx))
+            break;
+        if (coord_step(a, mode, &cs, &tok, dangling_hyphen_at(text, len, end), fn, ctx))
             break;
     }
     if (stats)

@@ -24,6 +24,9 @@
  *                      (å→a, æ→ae, ø→o, é→e: fold.h), so "rusmiljo" meets
  *                      "rusmiljøene"
  *   stopwords          marked, never dropped here (stopwords.h)
+ *   coordination       "barne- og ungdomskriminalitet" also yields the implied
+ *                      "barnekriminalitet", at the positions of "barne" and
+ *                      of "ungdomskriminalitet"
  *
  * In basic mode (the plain-Xapian baseline) a token has only its Snowball
  * stem as lemma: no dictionary, no variants, no compounds, no stopwords.
@@ -59,6 +62,9 @@ typedef struct {
     size_t end;
     int joined;         /* joined to the previous token by a hyphen, dash or dot */
     int stopword;
+    int implied;        /* not written: implied by a coordinated compound, at the
+                           position of its first part and again at the
+                           compound's, with the offsets of the first part */
 } ana_token;
 
 /* Called for each token; the token and its strings are valid only during the

@@ -39,6 +39,19 @@ static long match_of(const snip_options *o, const ana_token *t)
 static int collect(const ana_token *t, void *ctx)
 {
     collect_ctx *c = ctx;
+    if (t->implied) {
+        /* "barnekriminalitet" implied by "barne- og ungdomskriminalitet":
+         * a match marks the written part it stands on. */
+        long m = match_of(c->o, t);
+        for (size_t i = c->n; m >= 0 && i-- > 0;) {
+            if (c->spans[i].start == t->start) {
+                if (c->spans[i].match < 0)
+                    c->spans[i].match = m;
+                break;
+            }
+        }
+        return 0;
+    }
     if (c->n == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 256;
         c->spans = ark_realloc(c->spans, c->cap * sizeof *c->spans);

@@ -15,6 +15,7 @@ printf 'Referat\n\nABC har lagt fram tallene.\n\nForkortelser: ABC: Alfa beta se
 echo "Alfa beta sentralen la fram nye tall i går."                 > "$d/utskrevet.txt"
 echo "ABC kommer med nye tall hver uke."                           > "$d/forkortet.txt"
 echo "Eg veit ikkje kva som skjer med ungdomane frå byen."         > "$d/nynorsk.txt"
+echo "Avtalen gjelder barne- og ungdomskriminalitet i Oslo."       > "$d/koordinert.txt"
 
 "$BIN/arkiv-index" --db "$T/db" "$d" > /dev/null 2>&1
 ok $? "the documents index"
@@ -36,6 +37,8 @@ like "$abc" '^(glossar forkortet|forkortet glossar) utskrevet' "the documents wi
 alfa=$(ids Alfa beta sentralen)
 like "$alfa" 'forkortet' "an expansion finds the abbreviation"
 like "$alfa" 'utskrevet .*forkortet' "the document with the expansion itself ranks above it"
+like "$(ids '"barnekriminalitet i Oslo"')" '^koordinert $' \
+  "'barne- og ungdomskriminalitet' is also found as barnekriminalitet, even in a phrase"
 like "$(ids ungdom)" 'nynorsk' "a Nynorsk inflection ('ungdomane') is found by its lemma"
 out=$("$BIN/arkiv-search" --db "$T/db" 'i og på' 2>&1); rc=$?
 is "$rc" 0 "a query of only stopwords still searches"

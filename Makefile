@@ -5,6 +5,9 @@
 #   make check      the suite built with AddressSanitizer + UBSan (build/asan/)
 #   make run        build, index corpus/ into build/index, show how to search it
 #   make fuzz       libFuzzer targets with clang (build/fuzz/), a short run each
+#   make bench-quality  conflation on gold lemmas and MRR/nDCG on the relevance
+#                   sets of ../shared/eval, arkiv against the plain-Xapian baseline
+#   make bench      every benchmark (for now: bench-quality)
 #   make clean      remove build/
 #
 # V=1 shows full command lines.  The Debian packages arkiv needs are installed
@@ -46,7 +49,7 @@ OTHER_TESTS := $(BUILD)/tests/ranking $(BUILD)/tests/fuzz_smoke
 FUZZ_TARGETS := analyzer query
 
 .SECONDARY:
-.PHONY: all binaries deps test suite check run fuzz clean format shim-check
+.PHONY: all binaries deps test suite check run fuzz clean format shim-check bench bench-quality
 
 all: deps
 	$(Q)$(MAKE) --no-print-directory binaries
@@ -135,6 +138,15 @@ fuzz: all
 	  mkdir -p build/fuzz/corpus_$$t; \
 	  build/fuzz/fuzz_$$t -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus_$$t tests/fuzz/seeds || exit 1; \
 	done
+
+bench-quality: all
+	@echo "## Conflation of word forms (gold lemmas, ../shared/eval/lemmas)"
+	$(Q)python3 bench/conflation.py --bin $(BUILD)/bin
+	@echo
+	@echo "## Relevance: plain-Xapian baseline (--analysis basic) against arkiv (full)"
+	$(Q)python3 bench/eval.py --bin $(BUILD)/bin --work $(BUILD)/eval --analysis basic --analysis full
+
+bench: bench-quality
 
 format:
 	clang-format -i lib/*.c lib/*.h lib/*.cc indexer/*.c tests/unit/*.c tests/unit/*.h tests/ranking/*.c tests/fuzz/*.c

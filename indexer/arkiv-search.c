@@ -1,6 +1,9 @@
 /* arkiv-search — search an index from the command line.
  *
- *   arkiv-search --db DIR [--json] [--limit N] [--offset N] [--explain] QUERY...
+ *   arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain] QUERY...
+ *
+ * --why shows, for each hit, which words matched and how (exact, lemma,
+ * compound part, variant spelling); --explain prints the Xapian query.
  *   arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]
  *
  * --run reads "qid<TAB>query" lines and prints a TREC run (qid Q0 docid rank
@@ -18,7 +21,8 @@
 
 static int usage(void)
 {
-    fputs("usage: arkiv-search --db DIR [--json] [--limit N] [--offset N] [--explain] QUERY...\n"
+    fputs("usage: arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain] "
+          "QUERY...\n"
           "       arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]\n"
           "  words         documents with more of the words rank higher\n"
           "  \"a phrase\"    the words in this order, in any inflection\n"
@@ -55,6 +59,8 @@ static void print_text(const char *query, const ark_results *r, unsigned offset)
         const ark_hit *h = &r->hits[i];
         printf("\n%zu. %s  %s  (score %.3f)\n   %s\n", offset + i + 1, h->id, h->title, h->score,
                h->snippet);
+        if (h->why)
+            printf("   matched: %s\n", h->why);
     }
 }
 
@@ -63,9 +69,11 @@ static void print_json(const char *query, const ark_results *r)
     json_t *hits = json_array();
     for (size_t i = 0; i < r->nhits; i++) {
         const ark_hit *h = &r->hits[i];
-        json_array_append_new(hits, json_pack("{s:s, s:s, s:s, s:f, s:s}", "id", h->id, "title",
-                                              h->title, "path", h->path, "score", h->score,
-                                              "snippet", h->snippet));
+        json_t *hit = json_pack("{s:s, s:s, s:s, s:f, s:s}", "id", h->id, "title", h->title,
+                                "path", h->path, "score", h->score, "snippet", h->snippet);
+        if (h->why)
+            json_object_set_new(hit, "matched", json_string(h->why));
+        json_array_append_new(hits, hit);
     }
     /* The query came from the command line and may not be valid UTF-8. */
     char *clean = ark_utf8_clean(query, strlen(query), NULL);
@@ -85,7 +93,7 @@ static int run_file(ark_searcher *s, const char *path, unsigned limit, const cha
         perror(path);
         return 2;
     }
-    ark_search_options o = {0, limit, NULL, NULL, 0, 1};
+    ark_search_options o = {0, limit, NULL, NULL, 0, 1, 0};
     char line[65536];
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
@@ -109,7 +117,7 @@ int main(int argc, char **argv)
     const char *run = NULL, *tag = "arkiv";
     const char *db = NULL;
     int json = 0, explain = 0;
-    ark_search_options o = {0, 10, NULL, NULL, 0, 0};
+    ark_search_options o = {0, 10, NULL, NULL, 0, 0, 0};
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -120,6 +128,8 @@ int main(int argc, char **argv)
             run = argv[++i];
         else if (strcmp(argv[i], "--tag") == 0 && i + 1 < argc)
             tag = argv[++i];
+        else if (strcmp(argv[i], "--why") == 0)
+            o.explain = 1;
         else if (strcmp(argv[i], "--explain") == 0)
             explain = 1;
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)

@@ -71,6 +71,8 @@ typedef struct {
     char *title;
     char *path;    /* relative to the indexed root */
     char *snippet; /* the best passage, matched words between the markers */
+    char *why;     /* with the explain option: each matched word and how it
+                      matched ("åpent (lemma åpen)"); else NULL */
     double score;
 } ark_hit;
 
@@ -87,6 +89,7 @@ typedef struct {
     const char *mark_close;  /* NULL: "</mark>" */
     int html;                /* escape the snippet's text for HTML */
     int no_snippets;         /* leave snippets empty (batch runs, evaluations) */
+    int explain;             /* fill ark_hit.why */
 } ark_search_options;
 
 /* Opens the index at dbpath for searching; ARK_ENOTFOUND when there is none,

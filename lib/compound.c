@@ -33,15 +33,17 @@ static int known_head(dict *d, const char *s, size_t len, size_t *link)
     return dict_spell(d, s, len);
 }
 
-/* Adds the parts of word[a..b) to parts; splits again where possible. */
+/* Adds the parts of word[a..b) to parts; splits again where possible.  Only
+ * heads are split again: a last part is the shortest known word already. */
 static size_t refine(dict *d, const char *w, size_t a, size_t b, size_t link, cmp_part *parts,
                      size_t room, int depth);
 
-/* Finds the split of w[a..b) with the longest known last part; returns the
- * byte where the last part starts, or 0. */
+/* Finds the split of w[a..b) with the shortest known last part, so that the
+ * head stays whole where it is a compound itself (rusmiljø|tiltak, then
+ * rus|miljø); returns the byte where the last part starts, or 0. */
 static size_t find_split(dict *d, const char *w, size_t a, size_t b, size_t *link)
 {
-    for (size_t j = a + 1; j < b; j++) {
+    for (size_t j = b - 1; j > a; j--) {
         if (!at_boundary(w, j) || chars(w + j, b - j) < CMP_MIN_LAST)
             continue;
         if (chars(w + a, j - a) < CMP_MIN_PART)
@@ -65,17 +67,20 @@ static size_t refine(dict *d, const char *w, size_t a, size_t b, size_t link, cm
     }
     parts[0] = (cmp_part){a, b, link, 1};
     size_t n = 1 + refine(d, w, a, j, inner_link, parts + 1, room - 2, depth + 1);
-    return n + refine(d, w, j, b, link, parts + n, room - n, depth + 1);
+    parts[n] = (cmp_part){j, b, link, 0}; /* the shortest last part: whole */
+    return n + 1;
 }
 
 size_t cmp_split(dict *d, const char *word, size_t len, cmp_part parts[CMP_MAX_PARTS])
 {
-    if (chars(word, len) < CMP_MIN_WORD)
+    size_t n = chars(word, len);
+    if (n < CMP_MIN_WORD || n > CMP_MAX_WORD)
         return 0;
     size_t link = 0;
     size_t j = find_split(d, word, 0, len, &link);
     if (j == 0)
         return 0;
-    size_t n = refine(d, word, 0, j, link, parts, CMP_MAX_PARTS - 1, 1);
-    return n + refine(d, word, j, len, 0, parts + n, CMP_MAX_PARTS - n, 1);
+    size_t k = refine(d, word, 0, j, link, parts, CMP_MAX_PARTS - 1, 1);
+    parts[k] = (cmp_part){j, len, 0, 0}; /* the last part, as written: inflected */
+    return k + 1;
 }

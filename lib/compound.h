@@ -5,10 +5,10 @@
  * A split needs a known last part (any inflected form the dictionary
  * accepts, at least CMP_MIN_LAST characters) and known earlier parts (at least
  * CMP_MIN_PART characters), each optionally followed by a linking s or e.
- * The split keeping the longest last part wins, and its parts are split again
- * where they are compounds themselves: the result lists every part, those
- * that are split and their parts ("rusmiljø", "rus", "miljø", "tiltak"), so
- * that a search for either level finds the compound. */
+ * The split keeping the shortest last part wins, and its parts are split
+ * again where they are compounds themselves: the result lists every part,
+ * those that are split and their parts ("rusmiljø", "rus", "miljø",
+ * "tiltak"), so that a search for either level finds the compound. */
 #ifndef ARKIV_COMPOUND_H
 #define ARKIV_COMPOUND_H
 
@@ -17,7 +17,9 @@
 #include "dict.h"
 
 #define CMP_MAX_PARTS 8
-#define CMP_MIN_WORD 7 /* characters: shorter words are never split */
+#define CMP_MIN_WORD 7  /* characters: shorter words are never split */
+#define CMP_MAX_WORD 48 /* nor longer ones: no real compound is, and splitting
+                           costs a dictionary lookup per character */
 #define CMP_MIN_PART 3
 #define CMP_MIN_LAST 5
 

@@ -94,13 +94,22 @@ static void drop_lemmas(lem_entry *e)
     e->nlemmas = 0;
 }
 
-/* The stems of word that are words themselves. */
+/* Whether hunspell's "stem" of w is only the head of a compound: for
+ * "fotballkamp" it answers "fotball", which is not its lemma. */
+static int is_compound_head(dict *d, const char *w, size_t len, const char *stem)
+{
+    size_t n = strlen(stem);
+    return n < len && memcmp(w, stem, n) == 0 && len - n >= 4 && dict_spell(d, w + n, len - n);
+}
+
+/* The stems of word that are words themselves, not compound heads. */
 static size_t real_stems(dict *d, const char *word, size_t len, char stems[][DICT_MAX_WORD])
 {
     size_t n = dict_stems(d, word, len, stems);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        if (dict_spell(d, stems[i], strlen(stems[i]))) {
+        if (dict_spell(d, stems[i], strlen(stems[i])) &&
+            !is_compound_head(d, word, len, stems[i])) {
             if (kept != i)
                 memcpy(stems[kept], stems[i], DICT_MAX_WORD);
             kept++;
@@ -158,7 +167,10 @@ static void compute(lem *l, dict *d, const char *w, size_t len, lem_entry *e)
         char stems[DICT_MAX_STEMS][DICT_MAX_WORD];
         size_t ns = dict_stems(d, w, len, stems);
         for (size_t i = 0; i < ns; i++)
-            add_unique(e->lemmas, &e->nlemmas, stems[i], strlen(stems[i]));
+            if (!is_compound_head(d, w, len, stems[i]))
+                add_unique(e->lemmas, &e->nlemmas, stems[i], strlen(stems[i]));
+        if (e->nlemmas == 0)
+            add_unique(e->lemmas, &e->nlemmas, w, len);
     }
     /* A known word is split as its shortest lemma, so that an inflected form
      * is not read as a compound ("ungdommer" is ungdom, not ung|dommer); only

@@ -117,7 +117,8 @@ static char *value(ark_searcher *s, unsigned docid, unsigned slot)
     return v;
 }
 
-static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, ark_hit *h)
+static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, int explain,
+                     ark_hit *h)
 {
     h->id = value(s, docid, ARK_SLOT_ID);
     h->title = value(s, docid, ARK_SLOT_TITLE);
@@ -128,7 +129,7 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, ar
         h->snippet = ark_strdup("");
         return;
     }
-    h->snippet = snip_make(s->ana, text, len, so);
+    h->snippet = snip_make(s->ana, text, len, so, explain ? &h->why : NULL);
     free(text);
 }
 
@@ -148,7 +149,7 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
     r->hits = ark_calloc(r->nhits, sizeof *r->hits);
     for (unsigned i = 0; i < r->nhits; i++) {
         r->hits[i].score = xdb_mset_weight(m, i);
-        fill_hit(s, xdb_mset_docid(m, i), so, &r->hits[i]);
+        fill_hit(s, xdb_mset_docid(m, i), so, o && o->explain, &r->hits[i]);
     }
     xdb_mset_free(m);
     *out = r;
@@ -185,6 +186,7 @@ void ark_results_free(ark_results *r)
         free(r->hits[i].title);
         free(r->hits[i].path);
         free(r->hits[i].snippet);
+        free(r->hits[i].why);
     }
     free(r->hits);
     free(r);

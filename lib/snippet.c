@@ -15,25 +15,59 @@ typedef struct {
     const snip_options *o;
     span *spans;
     size_t n, cap;
+    ark_buf *why;       /* the explanation being built, or NULL */
+    strset *explained;  /* words already in it */
 } collect_ctx;
 
 /* Which query word t matches: an index into words, then stems, then folds
- * (numbered one after the other), or -1. */
-static long match_of(const snip_options *o, const ana_token *t)
+ * (numbered one after the other), or -1.  *why (if not NULL) says how, for
+ * the explanation: "lemma åpen", "part miljø", "variant rusmiljo". */
+static long match_of(const snip_options *o, const ana_token *t, ark_buf *why)
 {
     long k = strset_index(o->words, t->word, t->word_len);
-    if (k >= 0)
+    if (k >= 0) {
+        if (why)
+            ark_buf_adds(why, t->implied ? "implied" : "exact");
         return k;
+    }
     long base = (long)strset_count(o->words);
-    for (size_t i = 0; i < t->nlemmas; i++)
-        if ((k = strset_index(o->stems, t->lemmas[i], strlen(t->lemmas[i]))) >= 0)
+    for (size_t i = 0; i < t->nlemmas; i++) {
+        if ((k = strset_index(o->stems, t->lemmas[i], strlen(t->lemmas[i]))) >= 0) {
+            if (why)
+                ark_buf_printf(why, "lemma %s", t->lemmas[i]);
             return base + k;
-    for (size_t i = 0; i < t->nparts; i++)
-        if ((k = strset_index(o->stems, t->parts[i], strlen(t->parts[i]))) >= 0)
+        }
+    }
+    for (size_t i = 0; i < t->nparts; i++) {
+        if ((k = strset_index(o->stems, t->parts[i], strlen(t->parts[i]))) >= 0) {
+            if (why)
+                ark_buf_printf(why, "part %s", t->parts[i]);
             return base + k;
+        }
+    }
     base += (long)strset_count(o->stems);
-    k = strset_index(o->folds, t->folded, strlen(t->folded));
+    const char *v = t->folded;
+    k = strset_index(o->folds, v, strlen(v));
+    for (size_t i = 0; k < 0 && i < t->nvariants; i++) {
+        v = t->variants[i];
+        k = strset_index(o->folds, v, strlen(v));
+    }
+    if (k >= 0 && why)
+        ark_buf_printf(why, "variant %s", v);
     return k >= 0 ? base + k : -1;
+}
+
+/* Adds "word (how)" to the explanation, once per distinct word. */
+static void explain(collect_ctx *c, const ana_token *t)
+{
+    if (!c->why || !strset_add(c->explained, t->word, t->word_len))
+        return;
+    if (c->why->len)
+        ark_buf_adds(c->why, ", ");
+    ark_buf_add(c->why, t->word, t->word_len);
+    ark_buf_adds(c->why, " (");
+    match_of(c->o, t, c->why);
+    ark_buf_addc(c->why, ')');
 }
 
 static int collect(const ana_token *t, void *ctx)
@@ -42,7 +76,9 @@ static int collect(const ana_token *t, void *ctx)
     if (t->implied) {
         /* "barnekriminalitet" implied by "barne- og ungdomskriminalitet":
          * a match marks the written part it stands on. */
-        long m = match_of(c->o, t);
+        long m = match_of(c->o, t, NULL);
+        if (m >= 0)
+            explain(c, t);
         for (size_t i = c->n; m >= 0 && i-- > 0;) {
             if (c->spans[i].start == t->start) {
                 if (c->spans[i].match < 0)
@@ -58,7 +94,9 @@ static int collect(const ana_token *t, void *ctx)
     }
     c->spans[c->n].start = t->start;
     c->spans[c->n].end = t->end;
-    c->spans[c->n].match = match_of(c->o, t);
+    c->spans[c->n].match = match_of(c->o, t, NULL);
+    if (c->spans[c->n].match >= 0)
+        explain(c, t);
     c->n++;
     return 0;
 }
@@ -122,10 +160,14 @@ static void add_text(ark_buf *b, const char *s, size_t n, int html)
     }
 }
 
-char *snip_make(ana *a, const char *text, size_t len, const snip_options *o)
+char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, char **why)
 {
-    collect_ctx c = {o, NULL, 0, 0};
+    ark_buf reasons = ARK_BUF_INIT;
+    collect_ctx c = {o, NULL, 0, 0, why ? &reasons : NULL, why ? strset_new() : NULL};
     ana_run(a, ANA_DOCUMENT, text, len, 1, collect, &c, NULL);
+    strset_free(c.explained);
+    if (why)
+        *why = ark_buf_take(&reasons);
     ark_buf b = ARK_BUF_INIT;
     if (c.n == 0) {
         free(c.spans);

@@ -29,7 +29,10 @@ typedef struct {
     int html;            /* escape &, <, >, " in the text (not in the markers) */
 } snip_options;
 
-/* The snippet for text[0..len), which must be valid UTF-8; the caller frees it. */
-char *snip_make(ana *a, const char *text, size_t len, const snip_options *o);
+/* The snippet for text[0..len), which must be valid UTF-8; the caller frees
+ * it.  With why, *why is the explanation the caller frees: each distinct
+ * word of the document that matched, and how ("åpent (lemma åpen),
+ * rusmiljø (variant rusmiljo)"). */
+char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, char **why);
 
 #endif

@@ -51,6 +51,12 @@ out=$("$BIN/arkiv-index" --db "$T/basic" --analysis full "$d" 2>&1); rc=$?
 is "$rc" 2 "an index is never mixed: asking for another analysis is refused"
 like "$out" 'rebuild it' "with the command that rebuilds it"
 
+out=$("$BIN/arkiv-search" --db "$T/db" --why 'åpent rusmiljo' 2>&1)
+like "$out" 'matched: .*åpne \(lemma åpen\).*rusmiljøene \(variant rusmiljo\)' \
+  "--why says which word matched and how: by lemma, by a variant spelling"
+out=$("$BIN/arkiv-search" --db "$T/db" --why rusmiljø 2>&1)
+like "$out" 'rusmiljøtiltakene \(part rusmiljø\)' "--why names the compound part that matched"
+
 out=$("$BIN/arkiv-analyze" 'rusmiljøene')
 like "$out" 'Z: rusmiljø .*F: .*rusmiljo.*C: rus,miljø' "arkiv-analyze shows lemma, variants and compound parts"
 

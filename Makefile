@@ -149,7 +149,7 @@ bench-quality: all
 bench: bench-quality
 
 format:
-	clang-format -i lib/*.c lib/*.h lib/*.cc indexer/*.c tests/unit/*.c tests/unit/*.h tests/ranking/*.c tests/fuzz/*.c
+	clang-format -i lib/*.c lib/*.h lib/*.cc indexer/*.c tests/unit/*.c tests/unit/*.h tests/ranking/*.c tests/fuzz/*.c tests/fuzz/*.h
 
 clean:
 	rm -rf build

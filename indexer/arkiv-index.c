@@ -16,7 +16,7 @@
 
 typedef struct {
     int quiet;
-    int tty;            /* stderr is a terminal: show a progress line */
+    int tty; /* stderr is a terminal: show a progress line */
     double last_progress;
     int progress_shown;
 } cli;
@@ -112,8 +112,7 @@ int main(int argc, char **argv)
     st = ark_indexer_run(ix, (const char *const *)argv + i, (size_t)(argc - i), &opts, &n);
     clear_progress(&c);
     if (st != ARK_OK) {
-        fprintf(stderr, "arkiv-index: %s: %s\n", ark_status_message(st),
-                ark_indexer_error(ix));
+        fprintf(stderr, "arkiv-index: %s: %s\n", ark_status_message(st), ark_indexer_error(ix));
         ark_indexer_close(ix);
         return 2;
     }

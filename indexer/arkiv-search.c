@@ -69,16 +69,16 @@ static void print_json(const char *query, const ark_results *r)
     json_t *hits = json_array();
     for (size_t i = 0; i < r->nhits; i++) {
         const ark_hit *h = &r->hits[i];
-        json_t *hit = json_pack("{s:s, s:s, s:s, s:f, s:s}", "id", h->id, "title", h->title,
-                                "path", h->path, "score", h->score, "snippet", h->snippet);
+        json_t *hit = json_pack("{s:s, s:s, s:s, s:f, s:s}", "id", h->id, "title", h->title, "path",
+                                h->path, "score", h->score, "snippet", h->snippet);
         if (h->why)
             json_object_set_new(hit, "matched", json_string(h->why));
         json_array_append_new(hits, hit);
     }
     /* The query came from the command line and may not be valid UTF-8. */
     char *clean = ark_utf8_clean(query, strlen(query), NULL);
-    json_t *root = json_pack("{s:s, s:I, s:o}", "query", clean, "total", (json_int_t)r->total,
-                             "hits", hits);
+    json_t *root =
+        json_pack("{s:s, s:I, s:o}", "query", clean, "total", (json_int_t)r->total, "hits", hits);
     free(clean);
     json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);

@@ -24,8 +24,8 @@ struct ana {
     int basic;
     int words_only; /* language detection: words, no terms */
     ana_lang lang;
-    xdb_stemmer *stemmer; /* basic mode */
-    lem *lem;             /* full mode */
+    xdb_stemmer *stemmer;  /* basic mode */
+    lem *lem;              /* full mode */
     utf8proc_int32_t *cps; /* normalization buffer, reused: no allocation per word */
     size_t cps_cap;
     char stem[ARK_MAX_TERM + 1];
@@ -80,8 +80,8 @@ void ana_set_lang(ana *a, ana_lang lang)
 /* Decodes one code point at s; invalid UTF-8 yields U+FFFD for one byte. */
 static size_t decode(const char *s, size_t len, int32_t *cp, int *invalid)
 {
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s,
-                                          len > 4 ? 4 : (utf8proc_ssize_t)len, cp);
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)s, len > 4 ? 4 : (utf8proc_ssize_t)len, cp);
     if (n <= 0) {
         *cp = 0xFFFD;
         *invalid = 1;
@@ -268,8 +268,8 @@ static int is_conjunction(const ana_token *t)
 
 /* Emits the implied word of "head- og compound", if t completes one;
  * returns what fn returned. */
-static int emit_implied(ana *a, ana_mode mode, coord_state *cs, const ana_token *t,
-                        ana_token_fn fn, void *ctx)
+static int emit_implied(ana *a, ana_mode mode, coord_state *cs, const ana_token *t, ana_token_fn fn,
+                        void *ctx)
 {
     size_t at = last_part_start(t);
     size_t head = strlen(cs->head);
@@ -362,7 +362,8 @@ void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first
                 i += n;
             }
         }
-        size_t wlen = end - start > MAX_RAW_WORD ? TOO_LONG : normalize(a, text + start, end - start);
+        size_t wlen =
+            end - start > MAX_RAW_WORD ? TOO_LONG : normalize(a, text + start, end - start);
         if (wlen == TOO_LONG)
             st.next_pos++; /* a real word, too long to index: it keeps its place */
         if (wlen == 0 || wlen == TOO_LONG) {
@@ -390,10 +391,10 @@ void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first
 }
 
 /* Function words that tell Nynorsk from Bokmål. */
-static const char *const NN_MARKERS[] = {"ikkje", "eg", "kva", "korleis", "frå", "berre",
-                                         "dei", "kven", "nokon", "mykje", "vere", "ein"};
-static const char *const NB_MARKERS[] = {"ikke", "jeg", "hva", "hvordan", "fra", "bare",
-                                         "de", "hvem", "noen", "mye", "være", "en"};
+static const char *const NN_MARKERS[] = {"ikkje", "eg",   "kva",   "korleis", "frå",  "berre",
+                                         "dei",   "kven", "nokon", "mykje",   "vere", "ein"};
+static const char *const NB_MARKERS[] = {"ikke", "jeg",  "hva",  "hvordan", "fra",  "bare",
+                                         "de",   "hvem", "noen", "mye",     "være", "en"};
 
 typedef struct {
     unsigned nn, nb, seen;

@@ -48,23 +48,23 @@ typedef enum {
 } ana_mode;
 
 typedef struct {
-    const char *word;   /* NFC, case-folded, NUL-terminated */
+    const char *word; /* NFC, case-folded, NUL-terminated */
     size_t word_len;
-    const char *folded; /* the word folded (fold.h); may equal word */
-    const char *const *lemmas;   /* lemmas, or the stem: "Z" terms */
+    const char *folded;        /* the word folded (fold.h); may equal word */
+    const char *const *lemmas; /* lemmas, or the stem: "Z" terms */
     size_t nlemmas;
     const char *const *variants; /* folded spellings that differ from word: "F" terms */
     size_t nvariants;
-    const char *const *parts;    /* lemmas of a compound's parts: "C" terms */
+    const char *const *parts; /* lemmas of a compound's parts: "C" terms */
     size_t nparts;
-    unsigned pos;       /* position, counted from the caller's first_pos */
-    size_t start;       /* byte offsets of the word in the input: [start, end) */
+    unsigned pos; /* position, counted from the caller's first_pos */
+    size_t start; /* byte offsets of the word in the input: [start, end) */
     size_t end;
-    int joined;         /* joined to the previous token by a hyphen, dash or dot */
+    int joined; /* joined to the previous token by a hyphen, dash or dot */
     int stopword;
-    int implied;        /* not written: implied by a coordinated compound, at the
-                           position of its first part and again at the
-                           compound's, with the offsets of the first part */
+    int implied; /* not written: implied by a coordinated compound, at the
+                    position of its first part and again at the
+                    compound's, with the offsets of the first part */
 } ana_token;
 
 /* Called for each token; the token and its strings are valid only during the

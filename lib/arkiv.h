@@ -67,7 +67,7 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
 typedef struct ark_searcher ark_searcher;
 
 typedef struct {
-    char *id;      /* the document id: its path without the extension */
+    char *id; /* the document id: its path without the extension */
     char *title;
     char *path;    /* relative to the indexed root */
     char *snippet; /* the best passage, matched words between the markers */
@@ -84,12 +84,12 @@ typedef struct {
 
 typedef struct {
     unsigned offset;
-    unsigned limit;          /* 0: 10 */
-    const char *mark_open;   /* NULL: "<mark>" */
-    const char *mark_close;  /* NULL: "</mark>" */
-    int html;                /* escape the snippet's text for HTML */
-    int no_snippets;         /* leave snippets empty (batch runs, evaluations) */
-    int explain;             /* fill ark_hit.why */
+    unsigned limit;         /* 0: 10 */
+    const char *mark_open;  /* NULL: "<mark>" */
+    const char *mark_close; /* NULL: "</mark>" */
+    int html;               /* escape the snippet's text for HTML */
+    int no_snippets;        /* leave snippets empty (batch runs, evaluations) */
+    int explain;            /* fill ark_hit.why */
 } ark_search_options;
 
 /* Opens the index at dbpath for searching; ARK_ENOTFOUND when there is none,

@@ -1,7 +1,6 @@
 /* compound.c — compound splitting; the rules are in compound.h. */
 #include "compound.h"
 
-
 /* Characters in s[0..len). */
 static size_t chars(const char *s, size_t len)
 {

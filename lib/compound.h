@@ -17,9 +17,10 @@
 #include "dict.h"
 
 #define CMP_MAX_PARTS 8
-#define CMP_MIN_WORD 7  /* characters: shorter words are never split */
-#define CMP_MAX_WORD 48 /* nor longer ones: no real compound is, and splitting
-                           costs a dictionary lookup per character */
+#define CMP_MIN_WORD 7 /* characters: shorter words are never split */
+#define CMP_MAX_WORD                                                                               \
+    48 /* nor longer ones: no real compound is, and splitting                                      \
+          costs a dictionary lookup per character */
 #define CMP_MIN_PART 3
 #define CMP_MIN_LAST 5
 

@@ -60,8 +60,8 @@ static int encode(const dict *d, const char *word, size_t len, char *out)
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
-                                                 (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t step =
+            utf8proc_iterate((const utf8proc_uint8_t *)word + i, (utf8proc_ssize_t)(len - i), &cp);
         if (step <= 0 || cp > 0xFF)
             return 0;
         out[n++] = (char)cp;

@@ -68,8 +68,8 @@ size_t fold_word(const char *word, size_t len, char *out, size_t cap)
     size_t i = 0;
     while (i < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t step = utf8proc_iterate((const utf8proc_uint8_t *)word + i,
-                                                 (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t step =
+            utf8proc_iterate((const utf8proc_uint8_t *)word + i, (utf8proc_ssize_t)(len - i), &cp);
         if (step <= 0)
             return 0;
         const char *ascii = fold_cp(cp);

@@ -14,8 +14,10 @@ static const struct {
     {"nav", "arbeids- og velferdsforvaltningen"},
     {"udi", "utlendingsdirektoratet"},
     {"une", "utlendingsnemnda"},
-    {"kripos", "den nasjonale enheten for bekjempelse av organisert og annen alvorlig kriminalitet"},
-    {"økokrim", "den sentrale enhet for etterforskning og påtale av økonomisk kriminalitet og miljøkriminalitet"},
+    {"kripos",
+     "den nasjonale enheten for bekjempelse av organisert og annen alvorlig kriminalitet"},
+    {"økokrim", "den sentrale enhet for etterforskning og påtale av økonomisk kriminalitet og "
+                "miljøkriminalitet"},
     {"bufdir", "barne-, ungdoms- og familiedirektoratet"},
     {"bufetat", "barne-, ungdoms- og familieetaten"},
     {"bfe", "barne- og familieetaten"},
@@ -90,8 +92,7 @@ static size_t count_words(const char *s, size_t len)
 /* Reads "ABBR: expansion" from line; returns 1 and calls fn if it is one. */
 static int entry(const char *line, size_t len, gls_entry_fn fn, void *ctx)
 {
-    while (len && is_space(*line))
-    {
+    while (len && is_space(*line)) {
         line++;
         len--;
     }

@@ -40,12 +40,12 @@ typedef struct {
     ark_indexer *ix;
     const ark_index_options *opts;
     ark_index_counts *counts;
-    strset *seen;       /* unique terms of the files found, for deletions */
-    unsigned files;     /* files seen */
-    unsigned in_batch;  /* documents changed since the last commit */
+    strset *seen;      /* unique terms of the files found, for deletions */
+    unsigned files;    /* files seen */
+    unsigned in_batch; /* documents changed since the last commit */
     int in_transaction;
     unsigned walk_errors;
-    ark_status fatal;   /* an error of the index itself: the run stops */
+    ark_status fatal; /* an error of the index itself: the run stops */
 } run_state;
 
 static void set_error(ark_indexer *ix, const char *msg)
@@ -54,8 +54,7 @@ static void set_error(ark_indexer *ix, const char *msg)
     ix->error = ark_strdup(msg);
 }
 
-ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexer **out,
-                            char **err)
+ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexer **out, char **err)
 {
     *out = NULL;
     if (err)
@@ -284,8 +283,8 @@ static unsigned long long mtime_ns(const struct stat *st)
            (unsigned long long)st->st_mtim.tv_nsec;
 }
 
-static ark_status index_file(run_state *r, const char *path, const char *rel,
-                             const struct stat *st, const char *uid)
+static ark_status index_file(run_state *r, const char *path, const char *rel, const struct stat *st,
+                             const char *uid)
 {
     stored_sig old;
     ark_status s = lookup(r, uid, &old);

@@ -4,8 +4,8 @@
  * hunspell gives ("åpent" → åpen; "møtebøker" → møtebok; a word with several
  * readings gets all of them).  A compound gets the lemma of its last part
  * after its first parts ("rusmiljøene" → rusmiljø), and the lemmas of its
- * parts ("rus", "miljø").  A word the dictionary does not know falls back to
- * the Snowball stem.  Numbers get no lemma.
+ * parts ("rus", "miljø").  The Snowball stem is added to them, and is all a
+ * word gets that the dictionary does not know.  Numbers get no lemma.
  *
  * Lookups are cached per word (a real archive's vocabulary is Zipfian, and
  * hunspell is slow): the entry returned is valid until lem_close. */

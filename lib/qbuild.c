@@ -216,8 +216,7 @@ static ark_status position_query(qb_ctx *c, int positive, const qword *w, xdb_qu
 }
 
 /* A phrase of the words w[0..n). */
-static ark_status phrase_query(qb_ctx *c, int positive, const qword *w, size_t n,
-                               xdb_query **out)
+static ark_status phrase_query(qb_ctx *c, int positive, const qword *w, size_t n, xdb_query **out)
 {
     *out = NULL;
     xdb_query **subs = ark_calloc(n, sizeof *subs);
@@ -257,14 +256,13 @@ static ark_status abbrev_alternatives(qb_ctx *c, const char *key, strset *out)
     if (builtin)
         strset_add(out, builtin, strlen(builtin));
     char *k = ark_sprintf("%s%s", ARK_PREFIX_ABBREV, key);
-    ark_status st = strlen(k) <= ARK_MAX_TERM ? xdb_each_synonym(c->db, k, add_alternative, out)
-                                              : ARK_OK;
+    ark_status st =
+        strlen(k) <= ARK_MAX_TERM ? xdb_each_synonym(c->db, k, add_alternative, out) : ARK_OK;
     free(k);
     return st;
 }
 
-static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
-                             int *stop);
+static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out, int *stop);
 
 /* The number of words in a glossary key: spaces plus one. */
 static size_t count_spaces(const char *s)
@@ -337,8 +335,7 @@ static ark_status with_abbrevs(qb_ctx *c, const qword *w, size_t n, int positive
 
 /* A word or phrase: one word alone, several as a phrase.  *stop tells that
  * the text was one stopword. */
-static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
-                             int *stop)
+static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out, int *stop)
 {
     *out = NULL;
     qwords t;
@@ -358,8 +355,8 @@ static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_quer
     return st;
 }
 
-static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
-                             int *stop, const char **why);
+static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out, int *stop,
+                             const char **why);
 
 static ark_status or_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
                            const char **why)
@@ -541,9 +538,14 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     size_t k = n->nkids ? n->nkids : 1;
     /* Room for the kids' clauses and for one per run of bare words. */
     size_t room = k + k * QB_MAX_ABBREV_RUN;
-    clauses cl = {ark_calloc(room, sizeof(xdb_query *)), ark_calloc(k, sizeof(xdb_query *)),
-                  ark_calloc(k, sizeof(xdb_query *)), ark_calloc(k, sizeof(xdb_query *)),
-                  0, 0, 0, 0};
+    clauses cl = {ark_calloc(room, sizeof(xdb_query *)),
+                  ark_calloc(k, sizeof(xdb_query *)),
+                  ark_calloc(k, sizeof(xdb_query *)),
+                  ark_calloc(k, sizeof(xdb_query *)),
+                  0,
+                  0,
+                  0,
+                  0};
     ark_status st = sort_clauses(c, n, positive, &cl, why);
     if (st == ARK_OK && positive)
         st = abbrev_runs(c, n, positive, &cl);
@@ -574,8 +576,8 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     return st;
 }
 
-static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
-                             int *stop, const char **why)
+static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out, int *stop,
+                             const char **why)
 {
     *stop = 0;
     switch (n->kind) {

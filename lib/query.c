@@ -14,8 +14,8 @@ typedef struct {
 } parser;
 
 /* Typographic quotes that journalists paste from documents. */
-static const char *const QUOTES[] = {"\"", "\xc2\xab", "\xc2\xbb", "\xe2\x80\x9c",
-                                     "\xe2\x80\x9d", "\xe2\x80\x9e"};
+static const char *const QUOTES[] = {"\"",           "\xc2\xab",     "\xc2\xbb",
+                                     "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x9e"};
 
 static size_t quote_at(const parser *p, size_t i)
 {
@@ -131,7 +131,7 @@ static qp_node *parse_or(parser *p)
     qp_node *first = parse_unary(p);
     if (!first)
         return NULL;
-    qp_node *or = NULL;
+    qp_node * or = NULL;
     for (;;) {
         skip_space(p);
         if (!at_or(p))
@@ -143,7 +143,7 @@ static qp_node *parse_or(parser *p)
             p->i = save;
             break;
         }
-        if (!or) {
+        if (! or) {
             or = new_node(QP_OR);
             or->sign = first->sign;
             first->sign = QP_SIGN_NONE;

@@ -165,8 +165,12 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
     xdb_query *q = NULL;
     ark_status st = build(s, query, &m, &q);
     if (st == ARK_OK) {
-        snip_options so = {m.words, m.stems, m.folds, o && o->mark_open ? o->mark_open : "<mark>",
-                           o && o->mark_close ? o->mark_close : "</mark>", o ? o->html : 0};
+        snip_options so = {m.words,
+                           m.stems,
+                           m.folds,
+                           o && o->mark_open ? o->mark_open : "<mark>",
+                           o && o->mark_close ? o->mark_close : "</mark>",
+                           o ? o->html : 0};
         const snip_options *sop = o && o->no_snippets ? NULL : &so;
         st = run(s, q, o, sop, out);
         if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)

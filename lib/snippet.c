@@ -15,8 +15,8 @@ typedef struct {
     const snip_options *o;
     span *spans;
     size_t n, cap;
-    ark_buf *why;       /* the explanation being built, or NULL */
-    strset *explained;  /* words already in it */
+    ark_buf *why;      /* the explanation being built, or NULL */
+    strset *explained; /* words already in it */
 } collect_ctx;
 
 /* Which query word t matches: an index into words, then stems, then folds

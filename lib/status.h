@@ -8,28 +8,28 @@
 #ifndef ARKIV_STATUS_H
 #define ARKIV_STATUS_H
 
-#define ARK_STATUS_TABLE(X)                                                              \
-    X(ARK_OK, "success")                                                                  \
-    X(ARK_EIO, "file could not be read or written")                                       \
-    X(ARK_EBINARY, "not a text file")                                                     \
-    X(ARK_ETOOBIG, "file is too large")                                                   \
-    X(ARK_ENOTFOUND, "not found")                                                         \
-    X(ARK_EMODIFIED, "index was modified while reading; reopen and retry")                \
-    X(ARK_ELOCKED, "index is locked by another writer")                                   \
-    X(ARK_ECORRUPT, "index is corrupt")                                                   \
-    X(ARK_EOPEN, "index could not be opened")                                             \
-    X(ARK_EVERSION, "index has another format version")                                   \
-    X(ARK_EINVAL, "invalid argument")                                                     \
-    X(ARK_EQUERY, "query could not be understood")                                        \
-    X(ARK_EEMPTYQUERY, "query has no words to search for")                                \
-    X(ARK_EXAPIAN, "search engine error")                                                 \
+#define ARK_STATUS_TABLE(X)                                                                        \
+    X(ARK_OK, "success")                                                                           \
+    X(ARK_EIO, "file could not be read or written")                                                \
+    X(ARK_EBINARY, "not a text file")                                                              \
+    X(ARK_ETOOBIG, "file is too large")                                                            \
+    X(ARK_ENOTFOUND, "not found")                                                                  \
+    X(ARK_EMODIFIED, "index was modified while reading; reopen and retry")                         \
+    X(ARK_ELOCKED, "index is locked by another writer")                                            \
+    X(ARK_ECORRUPT, "index is corrupt")                                                            \
+    X(ARK_EOPEN, "index could not be opened")                                                      \
+    X(ARK_EVERSION, "index has another format version")                                            \
+    X(ARK_EINVAL, "invalid argument")                                                              \
+    X(ARK_EQUERY, "query could not be understood")                                                 \
+    X(ARK_EEMPTYQUERY, "query has no words to search for")                                         \
+    X(ARK_EXAPIAN, "search engine error")                                                          \
     X(ARK_EINTERNAL, "internal error")
 
 typedef enum {
 #define ARK_STATUS_ENUM(code, msg) code,
     ARK_STATUS_TABLE(ARK_STATUS_ENUM)
 #undef ARK_STATUS_ENUM
-    ARK_STATUS_COUNT
+        ARK_STATUS_COUNT
 } ark_status;
 
 /* The fixed, log-safe message for a status.  Borrowed, static. */

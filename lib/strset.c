@@ -7,12 +7,12 @@
 #include "xalloc.h"
 
 struct strset {
-    char **keys;     /* insertion order */
+    char **keys; /* insertion order */
     size_t *lens;
     size_t count;
     size_t keys_cap;
-    long *slots;     /* index into keys, or -1 */
-    size_t nslots;   /* power of two */
+    long *slots;   /* index into keys, or -1 */
+    size_t nslots; /* power of two */
 };
 
 uint64_t ark_fnv1a(const void *data, size_t len, uint64_t h)

@@ -24,7 +24,10 @@ typedef struct {
     size_t cap;
 } ark_buf;
 
-#define ARK_BUF_INIT {NULL, 0, 0}
+#define ARK_BUF_INIT                                                                               \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void ark_buf_grow(ark_buf *b, size_t extra);
 void ark_buf_add(ark_buf *b, const char *s, size_t n);

@@ -96,11 +96,11 @@ static ark_status map_exception(std::string *error)
 }
 
 #define XDB_TRY try {
-#define XDB_CATCH(db)                                                                   \
-    }                                                                                   \
-    catch (...)                                                                         \
-    {                                                                                   \
-        return map_exception(&(db)->error);                                             \
+#define XDB_CATCH(db)                                                                              \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        return map_exception(&(db)->error);                                                        \
     }
 
 // Whether path is a directory holding files but no database: a writer must
@@ -138,8 +138,8 @@ ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexc
     xdb *h = new xdb{nullptr, nullptr, std::string()};
     try {
         if (writable && is_foreign_directory(path)) {
-            throw Xapian::DatabaseOpeningError(
-                std::string(path) + " is a directory with other files, not an index");
+            throw Xapian::DatabaseOpeningError(std::string(path) +
+                                               " is a directory with other files, not an index");
         }
         if (writable) {
             h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
@@ -341,8 +341,7 @@ ark_status xdb_add_synonym(xdb *h, const char *key, const char *term, size_t len
 ark_status xdb_each_synonym(xdb *h, const char *key, xdb_term_fn fn, void *ctx) noexcept
 {
     XDB_TRY
-    for (Xapian::TermIterator t = h->db->synonyms_begin(key); t != h->db->synonyms_end(key);
-         ++t) {
+    for (Xapian::TermIterator t = h->db->synonyms_begin(key); t != h->db->synonyms_end(key); ++t) {
         std::string term = *t;
         if (fn(term.c_str(), term.size(), ctx))
             break;

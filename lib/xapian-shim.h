@@ -86,10 +86,10 @@ void xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len) XDB_NOEXCEPT;
 typedef enum {
     XDB_OP_AND,
     XDB_OP_OR,
-    XDB_OP_AND_NOT, /* first subquery, but none of the others */
+    XDB_OP_AND_NOT,   /* first subquery, but none of the others */
     XDB_OP_AND_MAYBE, /* first subquery; the others only add weight */
-    XDB_OP_PHRASE,  /* subqueries must be terms or ORs of terms */
-    XDB_OP_SYNONYM, /* like OR, but weighted as one term (alternative forms) */
+    XDB_OP_PHRASE,    /* subqueries must be terms or ORs of terms */
+    XDB_OP_SYNONYM,   /* like OR, but weighted as one term (alternative forms) */
 } xdb_op;
 
 /* Queries are values: combining copies, so the caller frees what it made. */

@@ -20,7 +20,7 @@
 #define FIRST_POS 7u
 
 typedef struct {
-    const char *text;  /* the input, size bytes */
+    const char *text; /* the input, size bytes */
     size_t size;
     unsigned tokens;   /* seen so far in this run */
     unsigned last_pos; /* position of the previous token */

@@ -41,8 +41,10 @@ static const char DOC_RUS[] =
     "\n"
     "Politiet følger de åpne rusmiljøene tett, og Pride-paraden ble omtalt.\n"
     "«Violence as a service» er et nytt fenomen blant unge; skeive miljøer\n"
-    "ber om én-til-én-oppfølging. Kafe\xcc\x81" "en på hjørnet serverer\n"
-    "sof\xc2\xad" "tware-folk kaffe fra 07.30 til 16.00.\n";
+    "ber om én-til-én-oppfølging. Kafe\xcc\x81"
+    "en på hjørnet serverer\n"
+    "sof\xc2\xad"
+    "tware-folk kaffe fra 07.30 til 16.00.\n";
 
 static char *tmp_root; /* the temporary directory, NULL until set up */
 static ark_searcher *searcher;
@@ -204,8 +206,7 @@ static void check_search(ark_searcher *s, const char *query, size_t len)
         if (r)
             fuzz_fail("query", "ark_search failed with %s but left results", ark_status_name(st));
         if (!why || !*why)
-            fuzz_fail("query", "ark_search failed with %s without saying why",
-                      ark_status_name(st));
+            fuzz_fail("query", "ark_search failed with %s without saying why", ark_status_name(st));
     } else {
         fuzz_fail("query", "ark_search returned %s: %s", ark_status_name(st),
                   ark_searcher_error(s));
@@ -216,8 +217,8 @@ static void check_search(ark_searcher *s, const char *query, size_t len)
     char *desc = NULL;
     ark_status dst = ark_search_describe(s, query, &desc);
     if (dst != st)
-        fuzz_fail("query", "ark_search_describe returned %s, ark_search %s",
-                  ark_status_name(dst), ark_status_name(st));
+        fuzz_fail("query", "ark_search_describe returned %s, ark_search %s", ark_status_name(dst),
+                  ark_status_name(st));
     if ((dst == ARK_OK) != (desc != NULL))
         fuzz_fail("query", "ark_search_describe returned %s with description %p",
                   ark_status_name(dst), (void *)desc);

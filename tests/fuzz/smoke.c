@@ -290,8 +290,8 @@ static void run_seeds(const target *t)
     }
     free(paths);
     /* No seeds at all means the test ran from the wrong directory. */
-    tap_ok(listed && n > 0 && ran == n, "%s survived %zu of %zu seed files in %s", t->name, ran,
-           n, SEED_DIR);
+    tap_ok(listed && n > 0 && ran == n, "%s survived %zu of %zu seed files in %s", t->name, ran, n,
+           SEED_DIR);
 }
 
 /* ------------------------------------------------------- generated inputs */
@@ -321,25 +321,44 @@ static const char *pick(uint64_t *state, const char *const *choices, size_t n)
 
 static const char *const NORWEGIAN[] = {"\xc3\xa6", "\xc3\xb8", "\xc3\xa5", "\xc3\x86",
                                         "\xc3\x98", "\xc3\x85", "\xc3\xa9"};
-static const char *const QUOTES[] = {"\"", "\xc2\xab", "\xc2\xbb", "\xe2\x80\x9c", "\xe2\x80\x9d",
-                                     "\xe2\x80\x9e"};
+static const char *const QUOTES[] = {"\"",           "\xc2\xab",     "\xc2\xbb",
+                                     "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe2\x80\x9e"};
 static const char *const OPERATORS[] = {"-", "+", "(", ")", " OR ", "OR", " -", " +"};
 /* Where the analyzer joins digits: dot, comma, en dash. */
 static const char *const DIGIT_JOINERS[] = {".", ",", "\xe2\x80\x93"};
 /* Truncated sequences, a lone continuation byte, an overlong '/', a UTF-16
  * surrogate, a code point past U+10FFFF, bytes that never occur. */
-static const char *const INVALID[] = {"\xc3", "\xe2\x80", "\x80", "\xc0\xaf", "\xed\xa0\x80",
-                                      "\xf4\x90\x80\x80", "\xff", "\xfe", "\xf0\x9f\x98"};
+static const char *const INVALID[] = {"\xc3",     "\xe2\x80",     "\x80",
+                                      "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                      "\xff",     "\xfe",         "\xf0\x9f\x98"};
 /* Characters that continue a word and vanish in normalization, and the
  * Unicode hyphens. */
-static const char *const INVISIBLE[] = {"\xc2\xad", "\xe2\x80\x8b", "\xe2\x80\x8d", "\xe2\x81\xa0",
-                                        "\xe2\x80\x90", "\xe2\x80\x91"};
+static const char *const INVISIBLE[] = {"\xc2\xad",     "\xe2\x80\x8b", "\xe2\x80\x8d",
+                                        "\xe2\x81\xa0", "\xe2\x80\x90", "\xe2\x80\x91"};
 /* Words of the documents fuzz_query indexes (and their stems), so that
  * queries find hits and the snippets get made. */
-static const char *const WORDS[] = {
-    "oslo", "Politiet", "politimester", "\xc3\xa5pne", "rusmilj\xc3\xb8", "rusmilj\xc3\xb8" "ene",
-    "Pride", "skeive", "HC-kort", "ID-kort", "kafe", "software", "21.04.2023",
-    "08\xe2\x80\x93" "23", "3,5", "\xc3\xa9n-til-\xc3\xa9n", "Violence", "service", "og", "i"};
+static const char *const WORDS[] = {"oslo",
+                                    "Politiet",
+                                    "politimester",
+                                    "\xc3\xa5pne",
+                                    "rusmilj\xc3\xb8",
+                                    "rusmilj\xc3\xb8"
+                                    "ene",
+                                    "Pride",
+                                    "skeive",
+                                    "HC-kort",
+                                    "ID-kort",
+                                    "kafe",
+                                    "software",
+                                    "21.04.2023",
+                                    "08\xe2\x80\x93"
+                                    "23",
+                                    "3,5",
+                                    "\xc3\xa9n-til-\xc3\xa9n",
+                                    "Violence",
+                                    "service",
+                                    "og",
+                                    "i"};
 #define COMBINING_ACUTE "\xcc\x81" /* U+0301 */
 
 typedef struct {

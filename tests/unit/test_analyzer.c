@@ -4,8 +4,8 @@
  * \xHH escapes), then one line per expected token,
  *     pos start end word Z:lemmas F:variants C:parts [joined] [stop]
  * (lists comma-separated, "-" when empty) and a blank line.  Cases after a
- * line "# mode: basic" are analyzed as the plain-Xapian baseline.  `test_analyzer --print 'text'` prints the tokens in the
- * same form, for writing new cases. */
+ * line "# mode: basic" are analyzed as the plain-Xapian baseline.  `test_analyzer --print 'text'`
+ * prints the tokens in the same form, for writing new cases. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,10 +129,11 @@ static void test_invalid_utf8(ana *a)
     ana_stats st;
     char *got = tokens_of(a, text, sizeof text - 1, &st);
     is_int((long)st.invalid_bytes, 3, "invalid UTF-8 bytes are counted");
-    is_str(got,
-           "1 0 2 gr Z:gr F:- C:-\n2 3 5 nn Z:nn F:- C:-\n3 6 11 åpen Z:åpen,åpene F:apen,apene C:-\n"
-           "4 14 17 rus Z:rus,ruse,ru F:ruse,ru C:-\n",
-           "invalid bytes separate words and never reach a token");
+    is_str(
+        got,
+        "1 0 2 gr Z:gr F:- C:-\n2 3 5 nn Z:nn F:- C:-\n3 6 11 åpen Z:åpen,åpene F:apen,apene C:-\n"
+        "4 14 17 rus Z:rus,ruse,ru F:ruse,ru C:-\n",
+        "invalid bytes separate words and never reach a token");
     free(got);
 }
 

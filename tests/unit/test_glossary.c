@@ -6,8 +6,7 @@
 #include "tap.h"
 #include "xalloc.h"
 
-static void add_entry(void *ctx, const char *abbr, size_t abbr_len, const char *exp,
-                      size_t exp_len)
+static void add_entry(void *ctx, const char *abbr, size_t abbr_len, const char *exp, size_t exp_len)
 {
     ark_buf_printf(ctx, "%.*s=%.*s;", (int)abbr_len, abbr, (int)exp_len, exp);
 }

@@ -27,37 +27,7 @@
  * "unchanged" never depend on the clock's resolution. */
 #define T0 1700000000
 
-static char tmpdir[1024];
-
-/* ---- scratch space ---- */
-
-static int make_tmpdir(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/arkiv-indexer-XXXXXX", base && *base ? base : "/tmp");
-    return mkdtemp(tmpdir) != NULL;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A path under the scratch directory, in a static buffer per slot. */
-static const char *tmp_path(const char *name)
-{
-    static char bufs[8][2048];
-    static int next;
-    char *b = bufs[next++ % 8];
-    snprintf(b, sizeof bufs[0], "%s/%s", tmpdir, name);
-    return b;
-}
+#include "scratch.h"
 
 static void set_mtime(const char *name, time_t t)
 {
@@ -445,7 +415,7 @@ static void test_format_version(void)
 
 int main(void)
 {
-    if (!make_tmpdir()) {
+    if (!make_tmpdir("indexer")) {
         printf("Bail out! cannot create a temporary directory\n");
         return 1;
     }

@@ -66,7 +66,8 @@ static void test_limits(void)
     memset(big, 'x', n);
     big[n] = '\0';
     char *got = tree_of(big, n);
-    ok(strncmp(got, "ERROR", 5) == 0, "a query over %d bytes is refused with a reason", QP_MAX_BYTES);
+    ok(strncmp(got, "ERROR", 5) == 0, "a query over %d bytes is refused with a reason",
+       QP_MAX_BYTES);
     free(got);
     memset(big, '(', n - 1);
     got = tree_of(big, n - 1);

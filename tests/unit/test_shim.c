@@ -21,37 +21,7 @@
 #include "tap.h"
 #include "xapian-shim.h"
 
-static char tmpdir[1024];
-
-/* ---- scratch space ---- */
-
-static int make_tmpdir(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/arkiv-shim-XXXXXX", base && *base ? base : "/tmp");
-    return mkdtemp(tmpdir) != NULL;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A path under the scratch directory, in a static buffer per slot. */
-static const char *tmp_path(const char *name)
-{
-    static char bufs[4][4096];
-    static int next;
-    char *b = bufs[next++ % 4];
-    snprintf(b, sizeof bufs[0], "%s/%s", tmpdir, name);
-    return b;
-}
+#include "scratch.h"
 
 /* ---- helpers ---- */
 
@@ -464,7 +434,7 @@ static void test_status_table(void)
 
 int main(void)
 {
-    if (!make_tmpdir()) {
+    if (!make_tmpdir("shim")) {
         printf("Bail out! cannot create a temporary directory\n");
         return 1;
     }

@@ -18,7 +18,11 @@
 #define MAX_RAW_WORD (ARK_MAX_TERM * 4)
 
 /* Most variants per token: the word's and each lemma's folded spelling. */
-#define MAX_VARIANTS (LEM_MAX + 1)
+#define MAX_VARIANTS (2 * LEM_MAX + 1)
+/* Restoring æ/ø/å in a query word: at most this many places tried, and
+ * this many known spellings kept. */
+#define RESTORE_MAX_SITES 6
+#define RESTORE_MAX_FOUND 3
 
 struct ana {
     int basic;
@@ -33,6 +37,7 @@ struct ana {
     char folded[ARK_MAX_TERM * 2 + 1];
     char variant_buf[MAX_VARIANTS][ARK_MAX_TERM * 2 + 1];
     const char *variants[MAX_VARIANTS];
+    const char *qlemmas[2 * LEM_MAX]; /* a query word's lemmas with restored ones */
 };
 
 static const utf8proc_option_t NORM_OPTIONS =
@@ -207,6 +212,89 @@ static const lem_entry *lookup(ana *a, ana_mode mode, const char *w, size_t len)
     return e;
 }
 
+/* ---- restoring æ, ø and å in query words ---- */
+
+typedef struct {
+    ana *a;
+    const char *w;
+    size_t len;
+    size_t sites[RESTORE_MAX_SITES]; /* byte offsets of a, o, aa, ae, oe */
+    size_t nsites;
+    const lem_entry *found[RESTORE_MAX_FOUND];
+    size_t nfound;
+} restore_ctx;
+
+/* The Norwegian letters the ASCII at w[i] may stand for; *used is how many
+ * bytes they replace. */
+static const char *restorations(const char *w, size_t len, size_t i, size_t *used, size_t k)
+{
+    static const struct {
+        const char *ascii, *letter;
+    } R[] = {{"aa", "å"}, {"ae", "æ"}, {"oe", "ø"}, {"a", "å"}, {"o", "ø"}};
+    size_t seen = 0;
+    for (size_t r = 0; r < sizeof R / sizeof *R; r++) {
+        size_t n = strlen(R[r].ascii);
+        if (i + n <= len && memcmp(w + i, R[r].ascii, n) == 0 && seen++ == k) {
+            *used = n;
+            return R[r].letter;
+        }
+    }
+    return NULL;
+}
+
+/* Tries every spelling with some sites from `site` on restored. */
+static void restore_from(restore_ctx *r, size_t site, char *buf, size_t blen, size_t from)
+{
+    if (r->nfound == RESTORE_MAX_FOUND)
+        return;
+    if (site == r->nsites) {
+        memcpy(buf + blen, r->w + from, r->len - from);
+        size_t n = blen + r->len - from;
+        if (n == r->len && memcmp(buf, r->w, n) == 0)
+            return; /* nothing restored */
+        const lem_entry *e = lem_lookup(r->a->lem, buf, n, LEM_NB);
+        if (e->known)
+            r->found[r->nfound++] = e;
+        return;
+    }
+    size_t at = r->sites[site];
+    memcpy(buf + blen, r->w + from, at - from);
+    size_t keep = blen + at - from;
+    restore_from(r, site + 1, buf, keep, at); /* this site as typed */
+    size_t used;
+    const char *letter;
+    for (size_t k = 0; (letter = restorations(r->w, r->len, at, &used, k)) != NULL; k++) {
+        size_t next = site + 1;
+        while (next < r->nsites && r->sites[next] < at + used)
+            next++; /* a digraph covers the sites inside it */
+        memcpy(buf + keep, letter, strlen(letter));
+        restore_from(r, next, buf, keep + strlen(letter), at + used);
+    }
+}
+
+/* The lemmas of the spellings of w with æ, ø or å restored that the
+ * dictionary knows ("apne" → åpne: åpen, åpne), added to t's lemmas. */
+static void restore_letters(ana *a, ana_token *t)
+{
+    restore_ctx r = {a, t->word, t->word_len, {0}, 0, {NULL}, 0};
+    for (size_t i = 0; i < t->word_len && r.nsites < RESTORE_MAX_SITES; i++)
+        if (t->word[i] == 'a' || t->word[i] == 'o')
+            r.sites[r.nsites++] = i;
+    /* A full cache keeps one entry at a time: the restored ones would not last. */
+    if (r.nsites == 0 || t->word_len > ARK_MAX_TERM / 2 || lem_cache_full(a->lem))
+        return;
+    char buf[ARK_MAX_TERM + 1];
+    restore_from(&r, 0, buf, 0, 0);
+    size_t n = 0;
+    for (size_t i = 0; i < t->nlemmas && n < 2 * LEM_MAX; i++)
+        a->qlemmas[n++] = t->lemmas[i];
+    for (size_t f = 0; f < r.nfound; f++)
+        for (size_t i = 0; i < r.found[f]->nlemmas && n < 2 * LEM_MAX; i++)
+            a->qlemmas[n++] = r.found[f]->lemmas[i];
+    t->lemmas = a->qlemmas;
+    t->nlemmas = n;
+}
+
 /* Fills the lemma, variant, part and stopword fields of t. */
 static void analyze_word(ana *a, ana_mode mode, ana_token *t)
 {
@@ -220,6 +308,8 @@ static void analyze_word(ana *a, ana_mode mode, ana_token *t)
     const lem_entry *e = lookup(a, mode, t->word, t->word_len);
     t->lemmas = e->lemmas;
     t->nlemmas = e->nlemmas;
+    if (mode == ANA_QUERY && !e->known)
+        restore_letters(a, t);
     t->parts = e->parts;
     t->nparts = e->nparts;
     t->stopword = stop_is(t->word, t->word_len);

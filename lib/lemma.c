@@ -17,8 +17,8 @@
 #define CACHE_MAX 4000000
 
 typedef struct {
-    strset *words; /* word -> index into entries */
-    lem_entry *entries;
+    strset *words;       /* word -> index into entries */
+    lem_entry **entries; /* each allocated alone, so that it never moves */
     size_t cap;
 } cache;
 
@@ -69,8 +69,10 @@ void lem_close(lem *l)
     for (int i = 0; i < LEM_LANGS; i++) {
         dict_close(l->dicts[i]);
         cache *c = &l->caches[i];
-        for (size_t k = 0; c->words && k < strset_count(c->words); k++)
-            entry_free(&c->entries[k]);
+        for (size_t k = 0; c->words && k < strset_count(c->words); k++) {
+            entry_free(c->entries[k]);
+            free(c->entries[k]);
+        }
         free(c->entries);
         strset_free(c->words);
     }
@@ -203,7 +205,7 @@ const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
     cache *c = &l->caches[l->dicts[lang] ? lang : LEM_NB];
     long k = strset_index(c->words, word, len);
     if (k >= 0)
-        return &c->entries[k];
+        return c->entries[k];
     if (strset_count(c->words) >= CACHE_MAX) {
         entry_free(&l->scratch);
         compute(l, d, word, len, &l->scratch);
@@ -214,13 +216,21 @@ const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
         c->cap = c->cap ? c->cap * 2 : 1024;
         c->entries = ark_realloc(c->entries, c->cap * sizeof *c->entries);
     }
-    memset(&c->entries[n], 0, sizeof c->entries[n]);
-    compute(l, d, word, len, &c->entries[n]);
+    c->entries[n] = ark_calloc(1, sizeof **c->entries);
+    compute(l, d, word, len, c->entries[n]);
     strset_add(c->words, word, len);
-    return &c->entries[n];
+    return c->entries[n];
 }
 
 int lem_known(lem *l, const char *word, size_t len, lem_lang lang)
 {
     return lem_lookup(l, word, len, lang)->known;
+}
+
+int lem_cache_full(const lem *l)
+{
+    for (int i = 0; i < LEM_LANGS; i++)
+        if (strset_count(l->caches[i].words) >= CACHE_MAX)
+            return 1;
+    return 0;
 }

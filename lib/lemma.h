@@ -8,7 +8,8 @@
  * word gets that the dictionary does not know.  Numbers get no lemma.
  *
  * Lookups are cached per word (a real archive's vocabulary is Zipfian, and
- * hunspell is slow): the entry returned is valid until lem_close. */
+ * hunspell is slow): the entry returned is valid until lem_close, except once
+ * the cache is full (lem_cache_full), when it is valid until the next lookup. */
 #ifndef ARKIV_LEMMA_H
 #define ARKIV_LEMMA_H
 
@@ -38,6 +39,9 @@ void lem_close(lem *l);
 
 /* The entry for word (NFC, case-folded UTF-8) in language lang; never NULL. */
 const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang);
+
+/* Whether the cache holds as many words as it will (4 million). */
+int lem_cache_full(const lem *l);
 
 /* Whether lang's dictionary, or compounding, knows word. */
 int lem_known(lem *l, const char *word, size_t len, lem_lang lang);

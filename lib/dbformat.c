@@ -16,19 +16,30 @@ static ark_status fail(ark_status st, char **err, char *msg)
     return st;
 }
 
+/* Reads the metadata key and the number of documents; on failure *err as
+ * for the public functions. */
+static ark_status read_meta(xdb *db, const char *key, char **value, unsigned *docs, char **err)
+{
+    ark_status st = xdb_get_metadata(db, key, value);
+    if (st == ARK_OK)
+        st = xdb_doc_count(db, docs);
+    if (st != ARK_OK) {
+        free(*value);
+        *value = NULL;
+        return fail(st, err, ark_strdup(xdb_error(db)));
+    }
+    return ARK_OK;
+}
+
 ark_status dbformat_check(xdb *db, const char *path, int writable, char **err)
 {
     if (err)
         *err = NULL;
     char *version;
     unsigned docs;
-    ark_status st = xdb_get_metadata(db, ARK_META_FORMAT, &version);
-    if (st == ARK_OK)
-        st = xdb_doc_count(db, &docs);
-    if (st != ARK_OK) {
-        free(version);
-        return fail(st, err, ark_strdup(xdb_error(db)));
-    }
+    ark_status st = read_meta(db, ARK_META_FORMAT, &version, &docs, err);
+    if (st != ARK_OK)
+        return st;
     if (strcmp(version, ARK_FORMAT_VERSION) == 0) {
         free(version);
         return ARK_OK;
@@ -55,13 +66,9 @@ ark_status dbformat_analysis(xdb *db, const char *path, const char *want, int wr
         return fail(ARK_EINVAL, err, ark_sprintf("unknown analysis '%s' (full or basic)", want));
     char *have;
     unsigned docs;
-    ark_status st = xdb_get_metadata(db, ARK_META_ANALYSIS, &have);
-    if (st == ARK_OK)
-        st = xdb_doc_count(db, &docs);
-    if (st != ARK_OK) {
-        free(have);
-        return fail(st, err, ark_strdup(xdb_error(db)));
-    }
+    ark_status st = read_meta(db, ARK_META_ANALYSIS, &have, &docs, err);
+    if (st != ARK_OK)
+        return st;
     const char *chosen = *have ? have : (want && docs == 0 ? want : "full");
     *mode = strcmp(chosen, "basic") == 0 ? "basic" : "full";
     if (want && strcmp(want, *mode) != 0) {

@@ -518,6 +518,8 @@ ana_lang ana_detect_lang(ana *a, const char *text, size_t len)
 static int join_word(const ana_token *t, void *ctx)
 {
     ark_buf *b = ctx;
+    if (t->implied)
+        return 0;
     if (b->len)
         ark_buf_addc(b, ' ');
     ark_buf_add(b, t->word, t->word_len);

@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-/* Abbreviations every Norwegian public archive uses, case-folded. */
+/* Abbreviations every Norwegian public archive uses, as the analyzer keys
+ * them: case-folded words joined by single spaces (no hyphens or commas). */
 static const struct {
     const char *abbr;
     const char *expansion;
@@ -11,21 +12,21 @@ static const struct {
     {"opd", "oslo politidistrikt"},
     {"pod", "politidirektoratet"},
     {"pst", "politiets sikkerhetstjeneste"},
-    {"nav", "arbeids- og velferdsforvaltningen"},
+    {"nav", "arbeids og velferdsforvaltningen"},
     {"udi", "utlendingsdirektoratet"},
     {"une", "utlendingsnemnda"},
     {"kripos",
      "den nasjonale enheten for bekjempelse av organisert og annen alvorlig kriminalitet"},
     {"økokrim", "den sentrale enhet for etterforskning og påtale av økonomisk kriminalitet og "
                 "miljøkriminalitet"},
-    {"bufdir", "barne-, ungdoms- og familiedirektoratet"},
-    {"bufetat", "barne-, ungdoms- og familieetaten"},
-    {"bfe", "barne- og familieetaten"},
+    {"bufdir", "barne ungdoms og familiedirektoratet"},
+    {"bufetat", "barne ungdoms og familieetaten"},
+    {"bfe", "barne og familieetaten"},
     {"blk", "byrådslederens kontor"},
     {"ks", "kommunesektorens organisasjon"},
-    {"kdd", "kommunal- og distriktsdepartementet"},
-    {"jd", "justis- og beredskapsdepartementet"},
-    {"hod", "helse- og omsorgsdepartementet"},
+    {"kdd", "kommunal og distriktsdepartementet"},
+    {"jd", "justis og beredskapsdepartementet"},
+    {"hod", "helse og omsorgsdepartementet"},
     {"kd", "kunnskapsdepartementet"},
     {"fhi", "folkehelseinstituttet"},
     {"ssb", "statistisk sentralbyrå"},
@@ -70,12 +71,14 @@ static int is_abbr_char(const char *s)
 /* If line[0..len) begins with "ABBR:", the length of ABBR, else 0. */
 static size_t abbr_at(const char *line, size_t len)
 {
-    size_t i = 0, letters = 0;
+    size_t i = 0, chars = 0, letters = 0;
     while (i < len && is_abbr_char(line + i)) {
+        letters += !(line[i] >= '0' && line[i] <= '9');
         i += (unsigned char)line[i] == 0xC3 ? 2 : 1;
-        letters++;
+        chars++;
     }
-    if (letters < 2 || letters > 8 || i >= len || line[i] != ':')
+    /* At least one letter: "14:30 Pause" is a time, not an entry. */
+    if (chars < 2 || chars > 8 || letters == 0 || i >= len || line[i] != ':')
         return 0;
     return i;
 }

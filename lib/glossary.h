@@ -7,7 +7,8 @@
  *
  * gls_extract finds such entries: after a line that names the glossary
  * ("Forkortelser", "Forkortinger", "Forklaring av forkortelser"), each line
- * "ABBR: expansion" where ABBR is 2 to 8 capital letters or digits and the
+ * "ABBR: expansion" where ABBR is 2 to 8 capital letters or digits, at least
+ * one a letter, and the
  * expansion 1 to 10 words; the block ends after three lines that are not
  * entries.  A small built-in list of Norwegian public-administration
  * abbreviations (gls_builtin) comes on top.  The indexer stores both

@@ -42,6 +42,8 @@ static void free_list(char **list, size_t n)
 static int collect_token(const ana_token *t, void *ctx)
 {
     qwords *q = ctx;
+    if (t->implied)
+        return 0; /* a query says what it says: "barne- og ..." stays as typed */
     q->w = ark_realloc(q->w, (q->n + 1) * sizeof *q->w);
     qword *w = &q->w[q->n++];
     w->word = ark_strndup(t->word, t->word_len);
@@ -506,7 +508,7 @@ static ark_status abbrev_runs(qb_ctx *c, const qp_node *n, int positive, clauses
         qwords t = {NULL, 0};
         if (kid && kid->kind == QP_WORD && kid->sign == QP_SIGN_NONE)
             analyze(c, kid->text, &t);
-        if (t.n == 1 && all.n < QB_MAX_ABBREV_RUN) {
+        if (t.n == 1) {
             all.w = ark_realloc(all.w, (all.n + 1) * sizeof *all.w);
             all.w[all.n++] = t.w[0];
             free(t.w);
@@ -514,7 +516,7 @@ static ark_status abbrev_runs(qb_ctx *c, const qp_node *n, int positive, clauses
         }
         qwords_free(&t);
         for (size_t a = 0; a + 1 < all.n && st == ARK_OK; a++) {
-            for (size_t b = a + 2; b <= all.n && st == ARK_OK; b++) {
+            for (size_t b = a + 2; b <= all.n && b - a <= QB_MAX_ABBREV_RUN && st == ARK_OK; b++) {
                 char *key = words_key(all.w + a, b - a);
                 xdb_query *q = NULL;
                 st = abbrev_query(c, key, positive, &q);

@@ -17,6 +17,7 @@ echo "Alfa beta sentralen la fram nye tall i går."                 > "$d/utskre
 echo "ABC kommer med nye tall hver uke."                           > "$d/forkortet.txt"
 echo "Eg veit ikkje kva som skjer med ungdomane frå byen."         > "$d/nynorsk.txt"
 echo "Avtalen gjelder barne- og ungdomskriminalitet i Oslo."       > "$d/koordinert.txt"
+echo "Saken ble sendt til Arbeids- og velferdsforvaltningen i fjor." > "$d/nav.txt"
 
 "$BIN/arkiv-index" --db "$T/db" "$d" > /dev/null 2>&1
 ok $? "the documents index"
@@ -42,6 +43,10 @@ like "$alfa" 'forkortet' "an expansion finds the abbreviation"
 like "$alfa" 'utskrevet .*forkortet' "the document with the expansion itself ranks above it"
 like "$(ids '"barnekriminalitet i Oslo"')" '^koordinert $' \
   "'barne- og ungdomskriminalitet' is also found as barnekriminalitet, even in a phrase"
+like "$(ids '"gjelder barne- og ungdomskriminalitet"')" '^koordinert $' \
+  "a quoted phrase with 'barne- og' matches the text as written"
+like "$(ids NAV)" '^nav $' "a built-in abbreviation finds its hyphenated expansion: NAV"
+like "$(ids 'arbeids og velferdsforvaltningen')" '^nav ' "and the expansion typed as words finds it"
 like "$(ids ungdom)" 'nynorsk' "a Nynorsk inflection ('ungdomane') is found by its lemma"
 out=$("$BIN/arkiv-search" --db "$T/db" 'i og på' 2>&1); rc=$?
 is "$rc" 0 "a query of only stopwords still searches"

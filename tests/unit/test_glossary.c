@@ -45,7 +45,11 @@ int main(void)
           "without a glossary heading, nothing is taken for an entry");
     check("Forkortelser: ØKOKRIM: Økokrim-enheten\nX: for kort\nABCDEFGHIJ: for lang\n",
           "ØKOKRIM=Økokrim-enheten;", "abbreviations are 2 to 8 capitals, Æ Ø Å included");
-    is_str(gls_builtin("nav"), "arbeids- og velferdsforvaltningen", "NAV is built in");
+    check("Forkortelser:\n14:30 Pause i møtet\nOPD: Oslo politidistrikt\n",
+          "OPD=Oslo politidistrikt;", "a time of day is not an abbreviation");
+    is_str(gls_builtin("nav"), "arbeids og velferdsforvaltningen", "NAV is built in");
+    is_str(gls_builtin_abbr("arbeids og velferdsforvaltningen"), "nav",
+           "and found from its expansion as a query keys it");
     is_str(gls_builtin_abbr("oslo politidistrikt"), "opd", "and so is Oslo politidistrikt");
     ok(gls_builtin("xyzzy") == NULL, "an unknown abbreviation has no expansion");
     return done_testing();

@@ -392,6 +392,8 @@ static int coord_step(ana *a, ana_mode mode, coord_state *cs, const ana_token *t
                       ana_token_fn fn, void *ctx)
 {
     int stop = 0;
+    if (mode != ANA_DOCUMENT || a->words_only)
+        return 0; /* a query, or a glossary key, says only what it says */
     if (cs->stage == 2 && t->nparts >= 2)
         stop = emit_implied(a, mode, cs, t, fn, ctx);
     cs->stage = cs->stage == 1 && is_conjunction(t) ? 2 : 0;
@@ -518,8 +520,6 @@ ana_lang ana_detect_lang(ana *a, const char *text, size_t len)
 static int join_word(const ana_token *t, void *ctx)
 {
     ark_buf *b = ctx;
-    if (t->implied)
-        return 0;
     if (b->len)
         ark_buf_addc(b, ' ');
     ark_buf_add(b, t->word, t->word_len);

@@ -24,9 +24,10 @@
  *                      (å→a, æ→ae, ø→o, é→e: fold.h), so "rusmiljo" meets
  *                      "rusmiljøene"
  *   stopwords          marked, never dropped here (stopwords.h)
- *   coordination       "barne- og ungdomskriminalitet" also yields the implied
- *                      "barnekriminalitet", at the positions of "barne" and
- *                      of "ungdomskriminalitet"
+ *   coordination       in documents, "barne- og ungdomskriminalitet" also
+ *                      yields the implied "barnekriminalitet", at the positions
+ *                      of "barne" and of "ungdomskriminalitet"; a query says
+ *                      only what it says
  *
  * In basic mode (the plain-Xapian baseline) a token has only its Snowball
  * stem as lemma: no dictionary, no variants, no compounds, no stopwords.

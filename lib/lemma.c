@@ -222,11 +222,6 @@ const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
     return c->entries[n];
 }
 
-int lem_known(lem *l, const char *word, size_t len, lem_lang lang)
-{
-    return lem_lookup(l, word, len, lang)->known;
-}
-
 int lem_cache_full(const lem *l)
 {
     for (int i = 0; i < LEM_LANGS; i++)

@@ -43,7 +43,4 @@ const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
 /* Whether the cache holds as many words as it will (4 million). */
 int lem_cache_full(const lem *l);
 
-/* Whether lang's dictionary, or compounding, knows word. */
-int lem_known(lem *l, const char *word, size_t len, lem_lang lang);
-
 #endif

@@ -42,8 +42,6 @@ static void free_list(char **list, size_t n)
 static int collect_token(const ana_token *t, void *ctx)
 {
     qwords *q = ctx;
-    if (t->implied)
-        return 0; /* a query says what it says: "barne- og ..." stays as typed */
     q->w = ark_realloc(q->w, (q->n + 1) * sizeof *q->w);
     qword *w = &q->w[q->n++];
     w->word = ark_strndup(t->word, t->word_len);
@@ -335,24 +333,30 @@ static ark_status with_abbrevs(qb_ctx *c, const qword *w, size_t n, int positive
     return st;
 }
 
-/* A word or phrase: one word alone, several as a phrase.  *stop tells that
- * the text was one stopword. */
-static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out, int *stop)
+/* The query for analyzed words t: one word alone, several as a phrase,
+ * either with its abbreviations.  *stop tells that t is one stopword. */
+static ark_status words_query(qb_ctx *c, const qwords *t, int positive, xdb_query **out, int *stop)
 {
     *out = NULL;
-    qwords t;
-    analyze(c, n->text, &t);
     ark_status st = ARK_OK;
-    *stop = t.n == 1 && t.w[0].stopword;
-    if (t.n == 1)
-        *out = word_query(c, positive, &t.w[0]);
-    else if (t.n > 1)
-        st = phrase_query(c, positive, t.w, t.n, out);
+    *stop = t->n == 1 && t->w[0].stopword;
+    if (t->n == 1)
+        *out = word_query(c, positive, &t->w[0]);
+    else if (t->n > 1)
+        st = phrase_query(c, positive, t->w, t->n, out);
     if (*out && st == ARK_OK && !c->in_abbrev) {
         c->in_abbrev = 1; /* an expansion is not expanded again */
-        st = with_abbrevs(c, t.w, t.n, positive, out);
+        st = with_abbrevs(c, t->w, t->n, positive, out);
         c->in_abbrev = 0;
     }
+    return st;
+}
+
+static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out, int *stop)
+{
+    qwords t;
+    analyze(c, n->text, &t);
+    ark_status st = words_query(c, &t, positive, out, stop);
     qwords_free(&t);
     return st;
 }
@@ -442,37 +446,36 @@ static xdb_query *combine_clauses(clauses *cl)
 }
 
 /* The phrase of a group's positive bare words, stopwords included, which
- * adds weight where they stand together; NULL for fewer than two words. */
-static ark_status proximity_query(qb_ctx *c, const qp_node *n, xdb_query **out)
+ * adds weight where they stand together; NULL for fewer than two words.
+ * kw holds the analyzed words of each bare-word kid. */
+static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw, xdb_query **out)
 {
     *out = NULL;
-    qwords all = {NULL, 0};
-    size_t bare = 0;
-    for (size_t i = 0; i < n->nkids; i++)
-        bare += n->kids[i]->kind == QP_WORD && n->kids[i]->sign != QP_SIGN_EXCLUDED;
-    for (size_t i = 0; i < n->nkids && bare >= 2; i++) {
-        const qp_node *kid = n->kids[i];
-        if (kid->kind != QP_WORD || kid->sign == QP_SIGN_EXCLUDED)
-            continue;
-        qwords t;
-        analyze(c, kid->text, &t);
-        if (t.n) {
-            all.w = ark_realloc(all.w, (all.n + t.n) * sizeof *all.w);
-            memcpy(all.w + all.n, t.w, t.n * sizeof *t.w);
-            all.n += t.n;
+    size_t bare = 0, total = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->kind == QP_WORD && n->kids[i]->sign != QP_SIGN_EXCLUDED) {
+            bare++;
+            total += kw[i].n;
         }
-        free(t.w);
     }
-    ark_status st = ARK_OK;
-    if (all.n >= 2)
-        st = phrase_query(c, 0, all.w, all.n, out);
-    qwords_free(&all);
+    if (bare < 2 || total < 2)
+        return ARK_OK;
+    qword *all = ark_calloc(total, sizeof *all); /* borrowed words, in order */
+    size_t k = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (n->kids[i]->kind == QP_WORD && n->kids[i]->sign != QP_SIGN_EXCLUDED && kw[i].n) {
+            memcpy(all + k, kw[i].w, kw[i].n * sizeof *all);
+            k += kw[i].n;
+        }
+    }
+    ark_status st = phrase_query(c, 0, all, total, out);
+    free(all);
     return st;
 }
 
 /* Sorts the kids' queries into cl; stopword clauses go aside. */
-static ark_status sort_clauses(qb_ctx *c, const qp_node *n, int positive, clauses *cl,
-                               const char **why)
+static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, int positive,
+                               clauses *cl, const char **why)
 {
     ark_status st = ARK_OK;
     for (size_t i = 0; i < n->nkids && st == ARK_OK; i++) {
@@ -480,7 +483,10 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, int positive, clause
         int excluded = kid->sign == QP_SIGN_EXCLUDED;
         xdb_query *q = NULL;
         int stop = 0;
-        st = node_query(c, kid, positive && !excluded, &q, &stop, why);
+        if (kid->kind == QP_WORD)
+            st = words_query(c, &kw[i], positive && !excluded, &q, &stop);
+        else
+            st = node_query(c, kid, positive && !excluded, &q, &stop, why);
         if (st == ARK_EEMPTYQUERY)
             st = ARK_OK;
         if (!q)
@@ -499,25 +505,21 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, int positive, clause
 
 /* A run of bare words that is an expansion in the glossary ("oslo
  * politidistrikt") also matches its abbreviation: an optional clause. */
-static ark_status abbrev_runs(qb_ctx *c, const qp_node *n, int positive, clauses *cl)
+static ark_status abbrev_runs(qb_ctx *c, const qp_node *n, const qwords *kw, int positive,
+                              clauses *cl)
 {
-    qwords all = {NULL, 0};
+    qword *run = ark_calloc(n->nkids ? n->nkids : 1, sizeof *run); /* borrowed words */
+    size_t len = 0;
     ark_status st = ARK_OK;
     for (size_t i = 0; i <= n->nkids && st == ARK_OK; i++) {
         const qp_node *kid = i < n->nkids ? n->kids[i] : NULL;
-        qwords t = {NULL, 0};
-        if (kid && kid->kind == QP_WORD && kid->sign == QP_SIGN_NONE)
-            analyze(c, kid->text, &t);
-        if (t.n == 1) {
-            all.w = ark_realloc(all.w, (all.n + 1) * sizeof *all.w);
-            all.w[all.n++] = t.w[0];
-            free(t.w);
+        if (kid && kid->kind == QP_WORD && kid->sign == QP_SIGN_NONE && kw[i].n == 1) {
+            run[len++] = kw[i].w[0];
             continue;
         }
-        qwords_free(&t);
-        for (size_t a = 0; a + 1 < all.n && st == ARK_OK; a++) {
-            for (size_t b = a + 2; b <= all.n && b - a <= QB_MAX_ABBREV_RUN && st == ARK_OK; b++) {
-                char *key = words_key(all.w + a, b - a);
+        for (size_t a = 0; a + 1 < len && st == ARK_OK; a++) {
+            for (size_t b = a + 2; b <= len && b - a <= QB_MAX_ABBREV_RUN && st == ARK_OK; b++) {
+                char *key = words_key(run + a, b - a);
                 xdb_query *q = NULL;
                 st = abbrev_query(c, key, positive, &q);
                 free(key);
@@ -525,11 +527,9 @@ static ark_status abbrev_runs(qb_ctx *c, const qp_node *n, int positive, clauses
                     cl->optional[cl->nopt++] = q;
             }
         }
-        qwords_free(&all);
-        all.w = NULL;
-        all.n = 0;
+        len = 0;
     }
-    qwords_free(&all);
+    free(run);
     return st;
 }
 
@@ -548,9 +548,15 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
                   0,
                   0,
                   0};
-    ark_status st = sort_clauses(c, n, positive, &cl, why);
+    /* Each bare word is analyzed once, for its clause, the abbreviation runs
+     * and the proximity phrase alike. */
+    qwords *kw = ark_calloc(k, sizeof *kw);
+    for (size_t i = 0; i < n->nkids; i++)
+        if (n->kids[i]->kind == QP_WORD)
+            analyze(c, n->kids[i]->text, &kw[i]);
+    ark_status st = sort_clauses(c, n, kw, positive, &cl, why);
     if (st == ARK_OK && positive)
-        st = abbrev_runs(c, n, positive, &cl);
+        st = abbrev_runs(c, n, kw, positive, &cl);
     if (st == ARK_OK && cl.nopt + cl.nreq == 0 && cl.nstops) {
         /* Only stopwords: then they are what the user searches for. */
         memcpy(cl.optional, cl.stops, cl.nstops * sizeof *cl.stops);
@@ -564,7 +570,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     }
     xdb_query *boost = NULL;
     if (st == ARK_OK)
-        st = proximity_query(c, n, &boost);
+        st = proximity_query(c, n, kw, &boost);
     if (st == ARK_OK) {
         *out = combine_clauses(&cl);
         if (boost) {
@@ -575,6 +581,9 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
         xdb_query_free(boost);
     }
     clauses_free(&cl);
+    for (size_t i = 0; i < n->nkids; i++)
+        qwords_free(&kw[i]);
+    free(kw);
     return st;
 }
 

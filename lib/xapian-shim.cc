@@ -444,11 +444,6 @@ xdb_query *xdb_query_with_bonus(const xdb_query *q, double bonus) noexcept
     return new xdb_query{Xapian::Query(Xapian::Query::OP_AND, q->q, constant)};
 }
 
-int xdb_query_empty(const xdb_query *q) noexcept
-{
-    return q->q.empty();
-}
-
 void xdb_query_free(xdb_query *q) noexcept
 {
     delete q;

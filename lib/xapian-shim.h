@@ -103,7 +103,6 @@ xdb_query *xdb_query_scale(const xdb_query *q, double factor) XDB_NOEXCEPT;
 /* Adds `bonus` to the weight of every document that q matches, so that
  * documents matching more clauses of a query rank above those matching fewer. */
 xdb_query *xdb_query_with_bonus(const xdb_query *q, double bonus) XDB_NOEXCEPT;
-int xdb_query_empty(const xdb_query *q) XDB_NOEXCEPT;
 void xdb_query_free(xdb_query *q) XDB_NOEXCEPT;
 /* Xapian's description of q, for tests and --explain; the caller frees it. */
 char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;

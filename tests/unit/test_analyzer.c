@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "golden.h"
 #include "tap.h"
 #include "xalloc.h"
 
@@ -56,28 +57,6 @@ static char *tokens_by_mode(const analyzers *z, const char *mode, const char *te
         return tokens_in(z->basic, ANA_DOCUMENT, text, len, NULL);
     return tokens_in(z->full, strcmp(mode, "query") == 0 ? ANA_QUERY : ANA_DOCUMENT, text, len,
                      NULL);
-}
-
-/* Undoes the escapes of an input line; returns the length. */
-static size_t unescape(const char *in, char *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; in[i]; i++) {
-        if (in[i] == '\\' && in[i + 1] == 'n') {
-            out[n++] = '\n';
-            i++;
-        } else if (in[i] == '\\' && in[i + 1] == 't') {
-            out[n++] = '\t';
-            i++;
-        } else if (in[i] == '\\' && in[i + 1] == 'x' && in[i + 2] && in[i + 3]) {
-            char hex[3] = {in[i + 2], in[i + 3], 0};
-            out[n++] = (char)strtol(hex, NULL, 16);
-            i += 3;
-        } else {
-            out[n++] = in[i];
-        }
-    }
-    return n;
 }
 
 static void run_golden(const analyzers *z, const char *path)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "query.h"
+#include "golden.h"
 #include "tap.h"
 #include "xalloc.h"
 
@@ -19,22 +20,6 @@ static char *tree_of(const char *q, size_t len)
     char *d = qp_describe(n);
     qp_free(n);
     return d;
-}
-
-static size_t unescape(const char *in, char *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; in[i]; i++) {
-        if (in[i] == '\\' && in[i + 1] == 'x' && in[i + 2] && in[i + 3]) {
-            char hex[3] = {in[i + 2], in[i + 3], 0};
-            out[n++] = (char)strtol(hex, NULL, 16);
-            i += 3;
-        } else {
-            out[n++] = in[i];
-        }
-    }
-    out[n] = '\0';
-    return n;
 }
 
 static void run_golden(const char *path)

@@ -11,7 +11,8 @@
 #define ARK_STATUS_TABLE(X)                                                                        \
     X(ARK_OK, "success")                                                                           \
     X(ARK_EIO, "file could not be read or written")                                                \
-    X(ARK_EBINARY, "not a text file")                                                              \
+    X(ARK_EBINARY, "not a document arkiv can read")                                                \
+    X(ARK_EPARSE, "document is broken beyond repair")                                              \
     X(ARK_ETOOBIG, "file is too large")                                                            \
     X(ARK_ENOTFOUND, "not found")                                                                  \
     X(ARK_EMODIFIED, "index was modified while reading; reopen and retry")                         \

@@ -1,0 +1,216 @@
+/* document.c — the extracted document and its fields. */
+#include "document.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void doc_init(ark_doc *d, const char *format)
+{
+    memset(d, 0, sizeof *d);
+    d->format = format;
+}
+
+void doc_free(ark_doc *d)
+{
+    if (!d)
+        return;
+    ark_buf_free(&d->text);
+    free(d->title);
+    free(d->description);
+    free(d->kind);
+    free(d->charset);
+    for (size_t i = 0; i < d->nsections; i++) {
+        free(d->sections[i].heading);
+        free(d->sections[i].presenter);
+    }
+    free(d->sections);
+    free(d->pages);
+    for (size_t i = 0; i < d->nparticipants; i++)
+        free(d->participants[i]);
+    free(d->participants);
+    for (size_t i = 0; i < d->nglossary; i++) {
+        free(d->glossary[i].abbr);
+        free(d->glossary[i].expansion);
+    }
+    free(d->glossary);
+    memset(d, 0, sizeof *d);
+}
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* A copy of s[0..len) with runs of white space made one space, trimmed. */
+static char *collapse(const char *s, size_t len)
+{
+    char *out = ark_malloc(len + 1);
+    size_t n = 0;
+    int space = 0;
+    for (size_t i = 0; i < len && s[i]; i++) {
+        if (is_space((unsigned char)s[i])) {
+            space = n > 0;
+            continue;
+        }
+        if (space)
+            out[n++] = ' ';
+        space = 0;
+        out[n++] = s[i];
+    }
+    out[n] = '\0';
+    return out;
+}
+
+void doc_set(char **field, const char *s, size_t len)
+{
+    free(*field);
+    *field = s ? collapse(s, len) : NULL;
+}
+
+doc_section *doc_add_section(ark_doc *d)
+{
+    d->sections = ark_realloc(d->sections, (d->nsections + 1) * sizeof *d->sections);
+    doc_section *s = &d->sections[d->nsections++];
+    memset(s, 0, sizeof *s);
+    s->start = s->heading_end = d->text.len;
+    return s;
+}
+
+void doc_add_page(ark_doc *d)
+{
+    d->pages = ark_realloc(d->pages, (d->npages + 1) * sizeof *d->pages);
+    d->pages[d->npages++] = d->text.len;
+}
+
+void doc_add_participant(ark_doc *d, const char *s, size_t len)
+{
+    char *p = collapse(s, len);
+    if (!*p) {
+        free(p);
+        return;
+    }
+    d->participants = ark_realloc(d->participants, (d->nparticipants + 1) * sizeof(char *));
+    d->participants[d->nparticipants++] = p;
+}
+
+void doc_add_gloss(ark_doc *d, const char *abbr, size_t alen, const char *exp, size_t elen)
+{
+    char *a = collapse(abbr, alen), *e = collapse(exp, elen);
+    if (!*a || !*e) {
+        free(a);
+        free(e);
+        return;
+    }
+    d->glossary = ark_realloc(d->glossary, (d->nglossary + 1) * sizeof *d->glossary);
+    d->glossary[d->nglossary].abbr = a;
+    d->glossary[d->nglossary++].expansion = e;
+}
+
+void doc_finish(ark_doc *d)
+{
+    for (size_t i = 0; i < d->nsections; i++) {
+        doc_section *s = &d->sections[i];
+        if (!s->end || s->end > d->text.len)
+            s->end = i + 1 < d->nsections ? d->sections[i + 1].start : d->text.len;
+        if (s->heading_end < s->start || s->heading_end > s->end)
+            s->heading_end = s->start;
+        if (!s->heading)
+            s->heading = ark_strdup("");
+    }
+}
+
+unsigned doc_page_at(const ark_doc *d, size_t offset)
+{
+    unsigned page = 0;
+    for (size_t i = 0; i < d->npages && d->pages[i] <= offset; i++)
+        page = (unsigned)i + 1;
+    return d->npages && !page ? 1 : page;
+}
+
+const doc_section *doc_section_at(const ark_doc *d, size_t offset)
+{
+    const doc_section *best = NULL;
+    for (size_t i = 0; i < d->nsections; i++) {
+        const doc_section *s = &d->sections[i];
+        /* the innermost (latest starting) section that holds offset */
+        if (s->start <= offset && offset < s->end && (!best || s->start >= best->start))
+            best = s;
+    }
+    return best;
+}
+
+static int digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+int doc_date_valid(const char *s)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    size_t n = strlen(s);
+    if ((n != 4 && n != 7 && n != 10) || !digits(s, 4))
+        return 0;
+    if (n == 4)
+        return 1;
+    if (s[4] != '-' || !digits(s + 5, 2))
+        return 0;
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    if (m < 1 || m > 12)
+        return 0;
+    if (n == 7)
+        return 1;
+    if (s[7] != '-' || !digits(s + 8, 2))
+        return 0;
+    int y = atoi(s), day = (s[8] - '0') * 10 + (s[9] - '0');
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return day >= 1 && day <= mdays[m - 1] && (m != 2 || day <= 28 + leap);
+}
+
+static const char *access_name(doc_access a)
+{
+    return a == DOC_INTERNAL ? "internal" : a == DOC_PUBLIC ? "public" : "unset";
+}
+
+/* A field, or "-" when it is not set. */
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+void doc_dump(const ark_doc *d, ark_buf *out)
+{
+    ark_buf_printf(out, "format: %s\n", or_dash(d->format));
+    if (d->charset)
+        ark_buf_printf(out, "charset: %s\n", d->charset);
+    if (d->invalid_bytes)
+        ark_buf_printf(out, "invalid bytes: %zu\n", d->invalid_bytes);
+    ark_buf_printf(out, "title: %s\n", or_dash(d->title));
+    ark_buf_printf(out, "date: %s", or_dash(d->date));
+    if (*d->date_end)
+        ark_buf_printf(out, " to %s", d->date_end);
+    ark_buf_printf(out, "\nkind: %s\naccess: %s\n", or_dash(d->kind), access_name(d->access));
+    if (d->description)
+        ark_buf_printf(out, "description: %s\n", d->description);
+    for (size_t i = 0; i < d->nparticipants; i++)
+        ark_buf_printf(out, "participant: %s\n", d->participants[i]);
+    for (size_t i = 0; i < d->nglossary; i++)
+        ark_buf_printf(out, "glossary: %s = %s\n", d->glossary[i].abbr, d->glossary[i].expansion);
+    for (size_t i = 0; i < d->npages; i++)
+        ark_buf_printf(out, "page %zu at %zu\n", i + 1, d->pages[i]);
+    for (size_t i = 0; i < d->nsections; i++) {
+        const doc_section *s = &d->sections[i];
+        ark_buf_printf(out, "section %u: %s", s->number, or_dash(s->heading));
+        if (s->presenter)
+            ark_buf_printf(out, " (v/%s)", s->presenter);
+        if (s->access == DOC_INTERNAL)
+            ark_buf_adds(out, " [internal]");
+        ark_buf_printf(out, " [%zu,%zu,%zu)\n", s->start, s->heading_end, s->end);
+    }
+    ark_buf_adds(out, "text:\n");
+    ark_buf_add(out, d->text.data ? d->text.data : "", d->text.len);
+    if (d->text.len && d->text.data[d->text.len - 1] != '\n')
+        ark_buf_addc(out, '\n');
+}

@@ -54,7 +54,7 @@ FUZZ_TARGETS := analyzer query
 all: deps
 	$(Q)$(MAKE) --no-print-directory binaries
 
-binaries: $(BINS) $(UNIT_TESTS) $(OTHER_TESTS) shim-check
+binaries: $(BINS) $(UNIT_TESTS) $(OTHER_TESTS) $(BUILD)/tests/make_pdf shim-check
 
 deps:
 	@missing=""; \
@@ -91,6 +91,11 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBARKIV)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/ranking: $(BUILD)/obj/tests/ranking/ranking.o $(LIBARKIV)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# Writes PDFs for the unit and end-to-end tests.
+$(BUILD)/tests/make_pdf: $(BUILD)/obj/tests/tools/make_pdf.o $(LIBARKIV)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 

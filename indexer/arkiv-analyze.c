@@ -5,6 +5,9 @@
  *   arkiv-analyze [--basic] --lines             for each line of stdin, its first
  *       word's lemma terms, tab-separated (for bench/conflation.py)
  *
+ *   arkiv-analyze --extract FILE...             what indexing reads from each
+ *       file: format, title, date, kind, access, sections, pages and text
+ *
  * --basic shows the plain-Xapian baseline (Snowball stems only); --query
  * analyzes as a query (Nynorsk lemmas for words Bokmål does not know). */
 #include <stdio.h>
@@ -12,6 +15,9 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "docfile.h"
+#include "extract.h"
+#include "minutes.h"
 
 static void print_list(const char *label, const char *const *list, size_t n)
 {
@@ -53,11 +59,41 @@ static void run_lines(ana *a)
     }
 }
 
+static int is_word(void *ctx, const char *w, size_t n)
+{
+    return ana_is_word(ctx, w, n);
+}
+
+static int run_extract(ana *a, const char *path)
+{
+    docfile f;
+    char *detail = NULL;
+    ark_doc d;
+    ark_status st = docfile_read(path, &f, &detail);
+    if (st == ARK_OK) {
+        st = extract_document(path, f.data, f.len, is_word, a, &d, &detail);
+        docfile_free(&f);
+    }
+    if (st != ARK_OK) {
+        fprintf(stderr, "arkiv-analyze: %s: %s: %s\n", path, ark_status_message(st),
+                detail ? detail : "");
+        free(detail);
+        return 1;
+    }
+    minutes_title(&d);
+    ark_buf out = ARK_BUF_INIT;
+    doc_dump(&d, &out);
+    fwrite(out.data, 1, out.len, stdout);
+    ark_buf_free(&out);
+    doc_free(&d);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     ana_options o = {0, NULL};
     ana_mode mode = ANA_DOCUMENT;
-    int lines = 0;
+    int lines = 0, extract = 0;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         if (strcmp(argv[i], "--basic") == 0)
@@ -66,8 +102,12 @@ int main(int argc, char **argv)
             mode = ANA_QUERY;
         else if (strcmp(argv[i], "--lines") == 0)
             lines = 1;
+        else if (strcmp(argv[i], "--extract") == 0)
+            extract = 1;
         else {
-            fputs("usage: arkiv-analyze [--basic] [--query] TEXT... | [--basic] --lines\n", stderr);
+            fputs("usage: arkiv-analyze [--basic] [--query] TEXT... | [--basic] --lines"
+                  " | --extract FILE...\n",
+                  stderr);
             return 2;
         }
     }
@@ -78,10 +118,15 @@ int main(int argc, char **argv)
         free(err);
         return 2;
     }
+    int failed = 0;
     if (lines)
         run_lines(a);
-    for (; i < argc; i++)
-        ana_run(a, mode, argv[i], strlen(argv[i]), 1, print_token, NULL, NULL);
+    for (; i < argc; i++) {
+        if (extract)
+            failed |= run_extract(a, argv[i]);
+        else
+            ana_run(a, mode, argv[i], strlen(argv[i]), 1, print_token, NULL, NULL);
+    }
     ana_free(a);
-    return 0;
+    return failed;
 }

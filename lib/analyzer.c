@@ -77,6 +77,21 @@ void ana_free(ana *a)
     free(a);
 }
 
+int ana_is_word(ana *a, const char *word, size_t len)
+{
+    if (a->basic || len == 0 || len > ARK_MAX_TERM)
+        return 0;
+    utf8proc_uint8_t *norm = NULL;
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)word, (utf8proc_ssize_t)len, &norm, NORM_OPTIONS);
+    int known = 0;
+    if (n > 0)
+        known = lem_lookup(a->lem, (const char *)norm, (size_t)n, LEM_NB)->known ||
+                lem_lookup(a->lem, (const char *)norm, (size_t)n, LEM_NN)->known;
+    free(norm);
+    return known;
+}
+
 void ana_set_lang(ana *a, ana_lang lang)
 {
     a->lang = lang;

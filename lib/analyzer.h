@@ -98,6 +98,11 @@ void ana_free(ana *a);
  * frees it.  Must not be called from inside an ana_run callback. */
 char *ana_join_words(ana *a, const char *text, size_t len);
 
+/* Whether word (UTF-8, any case) is a word the dictionary knows, in
+ * Bokmål or Nynorsk; always 0 with the basic analysis, which has none.
+ * Must not be called from inside an ana_run callback. */
+int ana_is_word(ana *a, const char *word, size_t len);
+
 /* The written language of a text, from its function words ("ikkje", "eg",
  * "frå" against "ikke", "jeg", "fra"); Bokmål unless Nynorsk is clear. */
 ana_lang ana_detect_lang(ana *a, const char *text, size_t len);

@@ -1,4 +1,4 @@
-/* docfile.c — read, check and clean one text file; see docfile.h. */
+/* docfile.c — read one file whole; see docfile.h. */
 #include "docfile.h"
 
 #include <errno.h>
@@ -47,22 +47,15 @@ ark_status docfile_read(const char *path, docfile *out, char **detail)
         ark_buf_free(&raw);
         return st;
     }
-    const char *nul = raw.len ? memchr(raw.data, '\0', raw.len) : NULL;
-    if (nul) {
-        *detail = ark_sprintf("binary file (NUL byte at offset %zu)", (size_t)(nul - raw.data));
-        ark_buf_free(&raw);
-        return ARK_EBINARY;
-    }
     out->hash = ark_fnv1a(raw.data, raw.len, ARK_FNV_SEED);
-    out->text = ark_utf8_clean(raw.data, raw.len, &out->invalid_bytes);
-    out->len = strlen(out->text);
-    ark_buf_free(&raw);
+    out->len = raw.len;
+    out->data = ark_buf_take(&raw);
     return ARK_OK;
 }
 
 void docfile_free(docfile *d)
 {
-    free(d->text);
+    free(d->data);
     memset(d, 0, sizeof *d);
 }
 

@@ -1,10 +1,7 @@
-/* docfile.h — one input file read as a text document.
+/* docfile.h — one input file's bytes, as read, and their hash.
  *
- * Plain text for now; other formats (HTML, XML, PDF) come through extraction.
- * A file is refused when it is larger than DOCFILE_MAX_BYTES (ARK_ETOOBIG)
- * or holds a NUL byte (ARK_EBINARY: text never does).  Invalid UTF-8 is not
- * fatal: each invalid byte becomes U+FFFD and is counted, so the stored text
- * is always valid UTF-8. */
+ * What the bytes are (text, HTML, XML, PDF) is extract.h's business.  A file
+ * larger than DOCFILE_MAX_BYTES is refused (ARK_ETOOBIG). */
 #ifndef ARKIV_DOCFILE_H
 #define ARKIV_DOCFILE_H
 
@@ -17,10 +14,9 @@
 #define DOCFILE_MAX_TITLE 200
 
 typedef struct {
-    char *text; /* valid UTF-8, NUL-terminated */
+    char *data; /* the bytes, with a NUL after them */
     size_t len;
-    size_t invalid_bytes; /* replaced by U+FFFD */
-    uint64_t hash;        /* FNV-1a of the file's bytes, as read */
+    uint64_t hash; /* FNV-1a of the bytes */
 } docfile;
 
 /* Reads path.  On failure *detail is a message for the user (the caller frees

@@ -5,6 +5,8 @@
 #include <strings.h>
 
 #include "extract.h"
+#include "minutes.h"
+#include "reflow.h"
 #include "xalloc.h"
 
 /* The name's extension, lower case compared by the caller, or "". */
@@ -57,8 +59,6 @@ static file_format sniff(const char *name, const char *data, size_t len)
 ark_status extract_document(const char *name, const char *data, size_t len,
                             extract_word_fn is_word, void *ctx, ark_doc *d, char **detail)
 {
-    (void)is_word;
-    (void)ctx;
     *detail = NULL;
     ark_status st;
     switch (sniff(name, data, len)) {
@@ -83,6 +83,9 @@ ark_status extract_document(const char *name, const char *data, size_t len,
         doc_free(d);
         return st;
     }
+    if (d->reflow)
+        reflow_doc(d, is_word, ctx);
+    minutes_read(d);
     doc_finish(d);
     return ARK_OK;
 }

@@ -19,6 +19,8 @@
 #include "arkiv.h"
 #include "dbformat.h"
 #include "docfile.h"
+#include "extract.h"
+#include "minutes.h"
 #include "glossary.h"
 #include "strset.h"
 #include "terms.h"
@@ -223,24 +225,26 @@ static char *display_id(const char *rel)
                                                    : ark_strdup(rel);
 }
 
-static ark_status write_doc(run_state *r, const char *uid, const char *rel, const docfile *df,
+static ark_status write_doc(run_state *r, const char *uid, const char *rel, const ark_doc *doc,
                             const char *signature)
 {
     ark_indexer *ix = r->ix;
     doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK};
-    ana_set_lang(ix->ana, ana_detect_lang(ix->ana, df->text, df->len));
-    gls_extract(df->text, df->len, add_glossary_entry, &d);
-    ana_run(ix->ana, ANA_DOCUMENT, df->text, df->len, 1, add_token, &d, NULL);
+    const char *text = doc->text.data ? doc->text.data : "";
+    size_t len = doc->text.len;
+    ana_set_lang(ix->ana, ana_detect_lang(ix->ana, text, len));
+    gls_extract(text, len, add_glossary_entry, &d);
+    ana_run(ix->ana, ANA_DOCUMENT, text, len, 1, add_token, &d, NULL);
     ark_buf_free(&d.term);
     ark_status st = d.st;
     if (st == ARK_OK) {
         char *id = display_id(rel);
-        char *title = docfile_title(df->text, df->len);
+        char *title = ark_strdup(doc->title ? doc->title : "");
         xdb_doc_set_value(d.doc, ARK_SLOT_ID, id, strlen(id));
         xdb_doc_set_value(d.doc, ARK_SLOT_TITLE, title, strlen(title));
         xdb_doc_set_value(d.doc, ARK_SLOT_PATH, rel, strlen(rel));
         xdb_doc_set_value(d.doc, ARK_SLOT_SIGNATURE, signature, strlen(signature));
-        xdb_doc_set_data(d.doc, df->text, df->len);
+        xdb_doc_set_data(d.doc, text, len);
         xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
         st = xdb_replace(ix->db, uid, d.doc);
         free(id);
@@ -251,6 +255,11 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
 }
 
 /* ---- one file ---- */
+
+static int is_word(void *ctx, const char *word, size_t len)
+{
+    return ana_is_word(ctx, word, len);
+}
 
 /* The signature parts of a stored document, or zeros. */
 typedef struct {
@@ -296,8 +305,16 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
         return ARK_OK;
     }
     docfile df;
+    ark_doc doc;
     char *detail = NULL;
     s = docfile_read(path, &df, &detail);
+    if (s == ARK_OK) {
+        s = extract_document(rel, df.data, df.len, is_word, r->ix->ana, &doc, &detail);
+        if (s == ARK_OK)
+            minutes_title(&doc);
+        else
+            docfile_free(&df);
+    }
     if (s != ARK_OK) {
         report(r, path, s, detail);
         free(detail);
@@ -310,13 +327,13 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
             s = xdb_set_value(r->ix->db, old.docid, ARK_SLOT_SIGNATURE, sig);
             r->counts->skipped++;
         } else {
-            s = write_doc(r, uid, rel, &df, sig);
+            s = write_doc(r, uid, rel, &doc, sig);
             if (old.docid)
                 r->counts->updated++;
             else
                 r->counts->added++;
-            if (s == ARK_OK && df.invalid_bytes) {
-                char *w = ark_sprintf("%zu bytes of invalid UTF-8 replaced", df.invalid_bytes);
+            if (s == ARK_OK && doc.invalid_bytes) {
+                char *w = ark_sprintf("%zu bytes of invalid UTF-8 replaced", doc.invalid_bytes);
                 report(r, path, ARK_OK, w);
                 free(w);
             }
@@ -325,6 +342,7 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
     }
     free(sig);
     docfile_free(&df);
+    doc_free(&doc);
     return s;
 }
 

@@ -25,7 +25,7 @@ printf 'PNG\0\0\1binary' > "$T/docs/bilde.png"
 mkdir "$T/docs/.git"; echo "skjult" > "$T/docs/.git/config"
 out=$("$BIN/arkiv-index" --db "$T/db" "$T/docs" 2>&1); rc=$?
 is "$rc" 1 "a binary file makes the run exit 1"
-like "$out" 'bilde\.png: not a text file: binary file \(NUL byte at offset 3\)' "the binary file is named with the reason"
+like "$out" 'bilde\.png: not a document arkiv can read: binary file \(NUL byte at offset 3\)' "the binary file is named with the reason"
 like "$out" '0 added, 0 updated, 0 deleted, 5 skipped, 1 failed' "the other files are still handled; hidden directories are not indexed"
 rm "$T/docs/bilde.png"
 

@@ -1,7 +1,13 @@
 /* arkiv-search — search an index from the command line.
  *
- *   arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain] QUERY...
+ *   arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain]
+ *                [--sort relevance|newest|oldest] [--kind KIND] [--from DATE] [--to DATE]
+ *                [--facets] [--internal] QUERY...
  *
+ * Each hit shows its date, kind, the agenda item its best passage is in and,
+ * for a PDF, the page.  --internal searches internal material too (staff);
+ * without it only public documents and passages are searched.  --facets
+ * counts the matches per kind and per year.
  * --why shows, for each hit, which words matched and how (exact, lemma,
  * compound part, variant spelling); --explain prints the Xapian query.
  *   arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]
@@ -21,12 +27,14 @@
 
 static int usage(void)
 {
-    fputs("usage: arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain] "
-          "QUERY...\n"
+    fputs("usage: arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain]\n"
+          "                    [--sort relevance|newest|oldest] [--kind KIND] [--from DATE]\n"
+          "                    [--to DATE] [--facets] [--internal] QUERY...\n"
           "       arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]\n"
           "  words         documents with more of the words rank higher\n"
           "  \"a phrase\"    the words in this order, in any inflection\n"
-          "  -word +word   exclude, require;  a OR b  either;  ( ) group\n",
+          "  -word +word   exclude, require;  a OR b  either;  ( ) group\n"
+          "  fra:2023-01-01 til:2023-12-31 dato:2025 mars 2026 type:referat   filters\n",
           stderr);
     return 2;
 }
@@ -47,8 +55,66 @@ static char *join_args(int argc, char **argv)
     return q;
 }
 
+/* "21.04.2023", "30.–31.01.2025", "2026-03" as "03.2026", "2023". */
+static void print_date(const char *d, const char *end)
+{
+    size_t n = strlen(d);
+    if (n == 10 && strlen(end) == 10)
+        printf("%.2s.%.2s.%.4s–%.2s.%.2s.%.4s", d + 8, d + 5, d, end + 8, end + 5, end);
+    else if (n == 10)
+        printf("%.2s.%.2s.%.4s", d + 8, d + 5, d);
+    else if (n == 7)
+        printf("%.2s.%.4s", d + 5, d);
+    else
+        printf("%s", d);
+}
+
+/* The line under a hit's title: date · kind · agenda item · page. */
+static void print_meta(const ark_hit *h)
+{
+    const char *sep = "   ";
+    if (*h->date) {
+        fputs(sep, stdout);
+        print_date(h->date, h->date_end);
+        sep = " · ";
+    }
+    if (*h->kind) {
+        printf("%s%s", sep, h->kind);
+        sep = " · ";
+    }
+    if (*h->section) {
+        printf("%s", sep);
+        if (h->section_number)
+            printf("%u. ", h->section_number);
+        printf("%s", h->section);
+        if (*h->presenter)
+            printf(" (v/%s)", h->presenter);
+        sep = " · ";
+    }
+    if (h->page) {
+        printf("%sside %u", sep, h->page);
+        sep = " · ";
+    }
+    if (strcmp(h->access, "internal") == 0)
+        printf("%sintern", sep);
+    if (strcmp(sep, "   ") != 0)
+        putchar('\n');
+}
+
+static void print_facets(const char *label, const ark_facet *f, size_t n)
+{
+    printf("%s:", label);
+    for (size_t i = 0; i < n; i++)
+        printf("%s %s (%u)", i ? "," : "", f[i].value, f[i].count);
+    putchar('\n');
+}
+
 static void print_text(const char *query, const ark_results *r, unsigned offset)
 {
+    if (r->kinds || r->years) {
+        print_facets("Kind", r->kinds, r->nkinds);
+        print_facets("Year", r->years, r->nyears);
+    }
     if (r->nhits == 0) {
         printf("No documents match %s.\n", query);
         return;
@@ -57,8 +123,9 @@ static void print_text(const char *query, const ark_results *r, unsigned offset)
            offset + (unsigned)r->nhits);
     for (size_t i = 0; i < r->nhits; i++) {
         const ark_hit *h = &r->hits[i];
-        printf("\n%zu. %s  %s  (score %.3f)\n   %s\n", offset + i + 1, h->id, h->title, h->score,
-               h->snippet);
+        printf("\n%zu. %s  %s  (score %.3f)\n", offset + i + 1, h->id, h->title, h->score);
+        print_meta(h);
+        printf("   %s\n", h->snippet);
         if (h->why)
             printf("   matched: %s\n", h->why);
     }
@@ -73,6 +140,19 @@ static void print_json(const char *query, const ark_results *r)
                                 h->path, "score", h->score, "snippet", h->snippet);
         if (h->why)
             json_object_set_new(hit, "matched", json_string(h->why));
+        json_object_set_new(hit, "date", *h->date ? json_string(h->date) : json_null());
+        if (*h->date_end)
+            json_object_set_new(hit, "date_end", json_string(h->date_end));
+        json_object_set_new(hit, "kind", *h->kind ? json_string(h->kind) : json_null());
+        json_object_set_new(hit, "access", json_string(h->access));
+        json_object_set_new(hit, "format", json_string(h->format));
+        if (*h->section)
+            json_object_set_new(hit, "section",
+                                json_pack("{s:i, s:s, s:o}", "number", (int)h->section_number,
+                                          "heading", h->section, "presenter",
+                                          *h->presenter ? json_string(h->presenter) : json_null()));
+        if (h->page)
+            json_object_set_new(hit, "page", json_integer(h->page));
         json_array_append_new(hits, hit);
     }
     /* The query came from the command line and may not be valid UTF-8. */
@@ -80,6 +160,16 @@ static void print_json(const char *query, const ark_results *r)
     json_t *root =
         json_pack("{s:s, s:I, s:o}", "query", clean, "total", (json_int_t)r->total, "hits", hits);
     free(clean);
+    if (r->kinds || r->years) {
+        json_t *facets = json_object(), *kinds = json_object(), *years = json_object();
+        for (size_t i = 0; i < r->nkinds; i++)
+            json_object_set_new(kinds, r->kinds[i].value, json_integer(r->kinds[i].count));
+        for (size_t i = 0; i < r->nyears; i++)
+            json_object_set_new(years, r->years[i].value, json_integer(r->years[i].count));
+        json_object_set_new(facets, "kind", kinds);
+        json_object_set_new(facets, "year", years);
+        json_object_set_new(root, "facets", facets);
+    }
     json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
     json_decref(root);
@@ -93,7 +183,9 @@ static int run_file(ark_searcher *s, const char *path, unsigned limit, const cha
         perror(path);
         return 2;
     }
-    ark_search_options o = {0, limit, NULL, NULL, 0, 1, 0};
+    ark_search_options o = {0};
+    o.limit = limit;
+    o.no_snippets = 1;
     char line[65536];
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
@@ -117,7 +209,8 @@ int main(int argc, char **argv)
     const char *run = NULL, *tag = "arkiv";
     const char *db = NULL;
     int json = 0, explain = 0;
-    ark_search_options o = {0, 10, NULL, NULL, 0, 0, 0};
+    ark_search_options o = {0};
+    o.limit = 10;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
@@ -136,6 +229,27 @@ int main(int argc, char **argv)
             o.limit = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
             o.offset = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--internal") == 0)
+            o.internal = 1;
+        else if (strcmp(argv[i], "--facets") == 0)
+            o.facets = 1;
+        else if (strcmp(argv[i], "--kind") == 0 && i + 1 < argc)
+            o.kind = argv[++i];
+        else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
+            o.from = argv[++i];
+        else if (strcmp(argv[i], "--to") == 0 && i + 1 < argc)
+            o.to = argv[++i];
+        else if (strcmp(argv[i], "--sort") == 0 && i + 1 < argc) {
+            const char *v = argv[++i];
+            if (strcmp(v, "newest") == 0 || strcmp(v, "date") == 0)
+                o.sort = ARK_SORT_NEWEST;
+            else if (strcmp(v, "oldest") == 0)
+                o.sort = ARK_SORT_OLDEST;
+            else if (strcmp(v, "relevance") == 0)
+                o.sort = ARK_SORT_RELEVANCE;
+            else
+                return usage();
+        }
         else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;

@@ -74,13 +74,37 @@ typedef struct {
     char *why;     /* with the explain option: each matched word and how it
                       matched ("åpent (lemma åpen)"); else NULL */
     double score;
+    char *date;     /* "2023-04-21", "2026-03", "2023"; "" when not known */
+    char *date_end; /* last day of a multi-day meeting, or "" */
+    char *kind;     /* "referat", ...; "" when not known */
+    char *access;   /* "public" or "internal" */
+    char *format;   /* "text", "html", "xml", "arkiv-xml", "pdf" */
+    unsigned section_number; /* the agenda item the best passage is in; 0: none */
+    char *section;           /* its heading, or "" */
+    char *presenter;         /* its presenter ("AIS"), or "" */
+    unsigned page;           /* the page the best passage is on; 0: no pages */
 } ark_hit;
+
+typedef struct {
+    char *value;
+    unsigned count;
+} ark_facet;
 
 typedef struct {
     ark_hit *hits;
     size_t nhits;
-    unsigned total; /* estimated number of matching documents */
+    unsigned total; /* number of matching documents (exact up to 10,000) */
+    ark_facet *kinds; /* with the facets option: matches per kind, */
+    size_t nkinds;
+    ark_facet *years; /* and per year, in order */
+    size_t nyears;
 } ark_results;
+
+typedef enum {
+    ARK_SORT_RELEVANCE = 0, /* the default when the query has words */
+    ARK_SORT_NEWEST,        /* by date, newest first; then relevance */
+    ARK_SORT_OLDEST,
+} ark_sort;
 
 typedef struct {
     unsigned offset;
@@ -90,6 +114,13 @@ typedef struct {
     int html;               /* escape the snippet's text for HTML */
     int no_snippets;        /* leave snippets empty (batch runs, evaluations) */
     int explain;            /* fill ark_hit.why */
+    int internal;           /* the reader may see internal material; else only
+                               public documents and passages are searched */
+    int facets;             /* count matches per kind and per year */
+    ark_sort sort;          /* a query of filters only sorts by date (newest) */
+    const char *kind;       /* only this kind (as type: in the query) */
+    const char *from;       /* only documents dated from this day, month or year */
+    const char *to;         /* and up to this one (same forms as fra:/til:) */
 } ark_search_options;
 
 /* Opens the index at dbpath for searching; ARK_ENOTFOUND when there is none,
@@ -98,8 +129,8 @@ ark_status ark_searcher_open(const char *dbpath, ark_searcher **out, char **err)
 void ark_searcher_close(ark_searcher *s);
 const char *ark_searcher_error(const ark_searcher *s);
 
-/* Runs query (see query.h for the language).  ARK_EEMPTYQUERY when it has no
- * word to search for, ARK_EQUERY when it cannot be understood; then
+/* Runs query (see query.h for the language, filters.h for the filters it
+ * may carry).  ARK_EEMPTYQUERY when it has neither a word nor a filter, ARK_EQUERY when it cannot be understood; then
  * ark_searcher_error says why in words fit for the user.  The caller frees
  * *out with ark_results_free. */
 ark_status ark_search(ark_searcher *s, const char *query, const ark_search_options *opts,

@@ -1,6 +1,7 @@
 /* document.c — the extracted document and its fields. */
 #include "document.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,107 @@ int doc_date_valid(const char *s)
     int y = atoi(s), day = (s[8] - '0') * 10 + (s[9] - '0');
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return day >= 1 && day <= mdays[m - 1] && (m != 2 || day <= 28 + leap);
+}
+
+int doc_has_internal_passages(const ark_doc *d)
+{
+    if (d->access == DOC_INTERNAL)
+        return 0;
+    for (size_t i = 0; i < d->nsections; i++)
+        if (d->sections[i].access == DOC_INTERNAL)
+            return 1;
+    return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? ark_strdup(s) : NULL;
+}
+
+/* Where offset lands once the internal sections before it are cut. */
+static size_t moved(const ark_doc *d, size_t offset)
+{
+    size_t cut = 0;
+    for (size_t i = 0; i < d->nsections; i++) {
+        const doc_section *s = &d->sections[i];
+        if (s->access != DOC_INTERNAL || s->start >= offset)
+            continue;
+        cut += (offset < s->end ? offset : s->end) - s->start;
+    }
+    return offset - cut;
+}
+
+void doc_public_view(const ark_doc *d, ark_doc *out)
+{
+    doc_init(out, d->format);
+    size_t at = 0;
+    for (size_t i = 0; i < d->nsections; i++) {
+        const doc_section *s = &d->sections[i];
+        if (s->access != DOC_INTERNAL)
+            continue;
+        if (s->start > at)
+            ark_buf_add(&out->text, d->text.data + at, s->start - at);
+        at = s->end > at ? s->end : at;
+    }
+    if (d->text.len > at)
+        ark_buf_add(&out->text, d->text.data + at, d->text.len - at);
+    if (!out->text.data)
+        ark_buf_grow(&out->text, 1);
+    out->title = dup_or_null(d->title);
+    out->description = dup_or_null(d->description);
+    out->kind = dup_or_null(d->kind);
+    out->charset = dup_or_null(d->charset);
+    memcpy(out->date, d->date, DOC_DATE_MAX);
+    memcpy(out->date_end, d->date_end, DOC_DATE_MAX);
+    out->access = d->access;
+    out->invalid_bytes = d->invalid_bytes;
+    for (size_t i = 0; i < d->nsections; i++) {
+        const doc_section *s = &d->sections[i];
+        if (s->access == DOC_INTERNAL)
+            continue;
+        doc_section *t = doc_add_section(out);
+        *t = *s;
+        t->heading = dup_or_null(s->heading);
+        t->presenter = dup_or_null(s->presenter);
+        t->start = moved(d, s->start);
+        t->heading_end = moved(d, s->heading_end);
+        t->end = moved(d, s->end);
+    }
+    size_t len = out->text.len;
+    for (size_t i = 0; i < d->npages; i++) {
+        out->text.len = moved(d, d->pages[i]); /* doc_add_page marks the end */
+        doc_add_page(out);
+    }
+    out->text.len = len;
+    for (size_t i = 0; i < d->nparticipants; i++)
+        doc_add_participant(out, d->participants[i], strlen(d->participants[i]));
+    for (size_t i = 0; i < d->nglossary; i++)
+        doc_add_gloss(out, d->glossary[i].abbr, strlen(d->glossary[i].abbr),
+                      d->glossary[i].expansion, strlen(d->glossary[i].expansion));
+}
+
+int doc_period(const ark_doc *d, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX])
+{
+    static const char *const last_day[] = {"31", "29", "31", "30", "31", "30",
+                                           "31", "31", "30", "31", "30", "31"};
+    if (!doc_date_valid(d->date))
+        return 0;
+    size_t n = strlen(d->date);
+    if (n == 4) {
+        snprintf(from, DOC_DATE_MAX, "%s-01-01", d->date);
+        snprintf(to, DOC_DATE_MAX, "%s-12-31", d->date);
+    } else if (n == 7) {
+        int y = atoi(d->date), m = atoi(d->date + 5);
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        snprintf(from, DOC_DATE_MAX, "%s-01", d->date);
+        snprintf(to, DOC_DATE_MAX, "%s-%s", d->date, m == 2 && !leap ? "28" : last_day[m - 1]);
+    } else {
+        memcpy(from, d->date, DOC_DATE_MAX);
+        memcpy(to, d->date, DOC_DATE_MAX);
+    }
+    if (doc_date_valid(d->date_end) && strlen(d->date_end) == 10 && strcmp(d->date_end, to) > 0)
+        memcpy(to, d->date_end, DOC_DATE_MAX);
+    return 1;
 }
 
 static const char *access_name(doc_access a)

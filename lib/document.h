@@ -82,6 +82,17 @@ unsigned doc_page_at(const ark_doc *d, size_t offset);
 /* The section that holds offset, or NULL. */
 const doc_section *doc_section_at(const ark_doc *d, size_t offset);
 
+/* Whether some section is internal (and the document is not). */
+int doc_has_internal_passages(const ark_doc *d);
+
+/* Makes out the public view of d: its text without the internal sections,
+ * sections and pages moved to match, every other field copied. */
+void doc_public_view(const ark_doc *d, ark_doc *out);
+
+/* The days the document's date covers, as "YYYY-MM-DD" strings: "2026-03"
+ * is 2026-03-01 to 2026-03-31.  0 when it has no valid date. */
+int doc_period(const ark_doc *d, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX]);
+
 /* Whether s is a valid date of one of the three precisions. */
 int doc_date_valid(const char *s);
 

@@ -25,7 +25,7 @@ typedef struct {
     int heading;       /* inside h1-h6 (the outermost one's level) */
     int heading_open;  /* its section has been added */
     size_t heading_from;
-    int meta_date;     /* the date came from <meta>: <time> does not replace it */
+    int meta_date; /* the date came from <meta>: <time> does not replace it */
     char *first_h1;
 } html_walk;
 
@@ -39,26 +39,26 @@ static int in_list(const char *name, const char *const *list)
 
 /* Elements whose content is never visible text, or is boilerplate. */
 static const char *const skipped[] = {
-    "script", "style", "noscript", "template", "svg",   "math", "iframe", "object",
-    "embed",  "canvas", "audio",   "video",    "aside", "form", "nav",    NULL,
+    "script", "style",  "noscript", "template", "svg",   "math", "iframe", "object",
+    "embed",  "canvas", "audio",    "video",    "aside", "form", "nav",    NULL,
 };
 
 /* Elements that separate paragraphs. */
 static const char *const blocks[] = {
-    "html",    "body",       "p",      "div",     "li",      "tr",       "section", "article",
-    "main",    "blockquote", "pre",    "table",   "ul",      "ol",       "dl",      "dt",
-    "dd",      "address",    "figure", "figcaption", "fieldset", "legend", "details", "summary",
-    "caption", "thead",      "tbody",  "tfoot",   "header",  "footer",   "hgroup",  "center",
-    "menu",    "dir",        "h1",     "h2",      "h3",      "h4",       "h5",      "h6",
-    "hr",      NULL,
+    "html",    "body",    "p",          "div",     "li",     "tr",         "section",
+    "article", "main",    "blockquote", "pre",     "table",  "ul",         "ol",
+    "dl",      "dt",      "dd",         "address", "figure", "figcaption", "fieldset",
+    "legend",  "details", "summary",    "caption", "thead",  "tbody",      "tfoot",
+    "header",  "footer",  "hgroup",     "center",  "menu",   "dir",        "h1",
+    "h2",      "h3",      "h4",         "h5",      "h6",     "hr",         NULL,
 };
 
 /* Elements inside a line of text: no space at their edges ("fo<b>o</b>"). */
 static const char *const inlines[] = {
-    "a",    "abbr", "b",    "bdi",  "bdo",    "cite",   "code", "data", "dfn",    "em",
-    "i",    "kbd",  "mark", "q",    "s",      "samp",   "small", "span", "strong", "sub",
-    "sup",  "time", "u",    "var",  "del",    "ins",    "font", "big",  "tt",     "strike",
-    "acronym", "nobr", "wbr", "label", "ruby", "rt", "rp", NULL,
+    "a",       "abbr", "b",    "bdi",   "bdo",  "cite", "code",  "data", "dfn",    "em",
+    "i",       "kbd",  "mark", "q",     "s",    "samp", "small", "span", "strong", "sub",
+    "sup",     "time", "u",    "var",   "del",  "ins",  "font",  "big",  "tt",     "strike",
+    "acronym", "nobr", "wbr",  "label", "ruby", "rt",   "rp",    NULL,
 };
 
 static int attr_is(xmlNodePtr n, const char *name, const char *value)
@@ -316,10 +316,32 @@ static void html_leave(void *ctx, xmlNodePtr n, int depth)
     xmlsafe_text_break(&w->t, edge(name));
 }
 
+/* Whether the page begins with an XML declaration (XHTML). */
+static int xml_declared(const char *data, size_t len)
+{
+    size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+        i++;
+    return len - i >= 5 && memcmp(data + i, "<?xml", 5) == 0;
+}
+
+/* XHTML is read as XML when it is well-formed (the HTML parser would keep
+ * CDATA sections as text), as HTML when it is not ("&nbsp;" is not XML). */
+static ark_status read_page(const char *data, size_t len, xmlDocPtr *doc, char **detail)
+{
+    if (xml_declared(data, len)) {
+        char *why = NULL;
+        if (xmlsafe_read_xml(data, len, doc, &why) == ARK_OK)
+            return ARK_OK;
+        free(why);
+    }
+    return xmlsafe_read_html(data, len, doc, detail);
+}
+
 ark_status extract_html(const char *data, size_t len, ark_doc *d, char **detail)
 {
     xmlDocPtr doc;
-    ark_status st = xmlsafe_read_html(data, len, &doc, detail);
+    ark_status st = read_page(data, len, &doc, detail);
     if (st != ARK_OK)
         return st;
     html_walk w;

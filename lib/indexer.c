@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
 #include "analyzer.h"
 #include "arkiv.h"
 #include "dbformat.h"
@@ -154,6 +156,9 @@ typedef struct {
     xdb_doc *doc;
     ark_buf term;
     ark_status st;
+    const ark_doc *src;
+    size_t section; /* the section the tokens have reached (they come in order) */
+    unsigned wdf;   /* of the current token: ARK_HEADING_WDF in a heading */
 } doc_ctx;
 
 /* Adds prefix+term to the document; with `form`, also remembers that the
@@ -166,7 +171,7 @@ static void add_term(doc_ctx *d, const char *prefix, const char *term, const ana
     ark_buf_adds(&d->term, term);
     if (d->term.len > ARK_MAX_TERM)
         return;
-    xdb_doc_add_term(d->doc, d->term.data, d->term.len, 1);
+    xdb_doc_add_term(d->doc, d->term.data, d->term.len, d->wdf);
     if (!form || d->st != ARK_OK)
         return;
     ark_buf_addc(&d->term, '\0');
@@ -178,7 +183,13 @@ static void add_term(doc_ctx *d, const char *prefix, const char *term, const ana
 static int add_token(const ana_token *t, void *ctx)
 {
     doc_ctx *d = ctx;
-    xdb_doc_add_posting(d->doc, t->word, t->word_len, t->pos);
+    const ark_doc *src = d->src;
+    while (d->section < src->nsections && src->sections[d->section].heading_end <= t->start)
+        d->section++;
+    d->wdf = d->section < src->nsections && src->sections[d->section].start <= t->start
+                 ? ARK_HEADING_WDF
+                 : 1;
+    xdb_doc_add_posting(d->doc, t->word, t->word_len, t->pos, d->wdf);
     for (size_t i = 0; i < t->nlemmas; i++)
         add_term(d, ARK_PREFIX_STEM, t->lemmas[i], t);
     for (size_t i = 0; i < t->nvariants; i++)
@@ -225,32 +236,132 @@ static char *display_id(const char *rel)
                                                    : ark_strdup(rel);
 }
 
+static json_t *string_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static const char *access_name(doc_access a)
+{
+    return a == DOC_INTERNAL ? "internal" : "public";
+}
+
+/* The document data: the text and the fields a hit shows (terms.h). */
+static char *doc_data(const ark_doc *doc, size_t *len)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "text", json_stringn(doc->text.data ? doc->text.data : "",
+                                                doc->text.len));
+    json_object_set_new(o, "format", json_string(doc->format));
+    json_object_set_new(o, "date", string_or_null(doc->date));
+    json_object_set_new(o, "date_end", string_or_null(doc->date_end));
+    json_object_set_new(o, "kind", string_or_null(doc->kind));
+    json_object_set_new(o, "access", json_string(access_name(doc->access)));
+    json_object_set_new(o, "description", string_or_null(doc->description));
+    json_t *people = json_array();
+    for (size_t i = 0; i < doc->nparticipants; i++)
+        json_array_append_new(people, json_string(doc->participants[i]));
+    json_object_set_new(o, "participants", people);
+    json_t *pages = json_array();
+    for (size_t i = 0; i < doc->npages; i++)
+        json_array_append_new(pages, json_integer((json_int_t)doc->pages[i]));
+    json_object_set_new(o, "pages", pages);
+    json_t *secs = json_array();
+    for (size_t i = 0; i < doc->nsections; i++) {
+        const doc_section *sec = &doc->sections[i];
+        json_array_append_new(
+            secs, json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:s}", "number", (int)sec->number,
+                            "heading", sec->heading ? sec->heading : "", "presenter",
+                            string_or_null(sec->presenter), "start", (json_int_t)sec->start,
+                            "body", (json_int_t)sec->heading_end, "end", (json_int_t)sec->end,
+                            "access", access_name(sec->access)));
+    }
+    json_object_set_new(o, "sections", secs);
+    char *data = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    if (!data) {
+        fputs("arkiv: out of memory\n", stderr);
+        abort();
+    }
+    *len = strlen(data);
+    return data;
+}
+
+static void set_value(xdb_doc *doc, unsigned slot, const char *v)
+{
+    if (v && *v)
+        xdb_doc_set_value(doc, slot, v, strlen(v));
+}
+
+/* Writes one Xapian document for doc under uid, visible to public readers,
+ * staff, or both. */
 static ark_status write_doc(run_state *r, const char *uid, const char *rel, const ark_doc *doc,
-                            const char *signature)
+                            const char *signature, int to_public, int to_internal)
 {
     ark_indexer *ix = r->ix;
-    doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK};
+    doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1};
     const char *text = doc->text.data ? doc->text.data : "";
     size_t len = doc->text.len;
     ana_set_lang(ix->ana, ana_detect_lang(ix->ana, text, len));
     gls_extract(text, len, add_glossary_entry, &d);
+    for (size_t i = 0; i < doc->nglossary; i++)
+        add_glossary_entry(&d, doc->glossary[i].abbr, strlen(doc->glossary[i].abbr),
+                           doc->glossary[i].expansion, strlen(doc->glossary[i].expansion));
     ana_run(ix->ana, ANA_DOCUMENT, text, len, 1, add_token, &d, NULL);
-    ark_buf_free(&d.term);
+    d.wdf = 1;
     ark_status st = d.st;
     if (st == ARK_OK) {
         char *id = display_id(rel);
-        char *title = ark_strdup(doc->title ? doc->title : "");
+        char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
         xdb_doc_set_value(d.doc, ARK_SLOT_ID, id, strlen(id));
-        xdb_doc_set_value(d.doc, ARK_SLOT_TITLE, title, strlen(title));
+        set_value(d.doc, ARK_SLOT_TITLE, doc->title);
         xdb_doc_set_value(d.doc, ARK_SLOT_PATH, rel, strlen(rel));
         xdb_doc_set_value(d.doc, ARK_SLOT_SIGNATURE, signature, strlen(signature));
-        xdb_doc_set_data(d.doc, text, len);
+        if (doc_period(doc, from, to)) {
+            char year[5] = {from[0], from[1], from[2], from[3], 0};
+            set_value(d.doc, ARK_SLOT_DATE_FROM, from);
+            set_value(d.doc, ARK_SLOT_DATE_TO, to);
+            set_value(d.doc, ARK_SLOT_YEAR, year);
+        }
+        set_value(d.doc, ARK_SLOT_KIND, doc->kind);
+        if (doc->kind && *doc->kind)
+            add_term(&d, ARK_PREFIX_KIND, doc->kind, NULL);
+        if (to_public)
+            xdb_doc_add_term(d.doc, ARK_VISIBLE_PUBLIC, strlen(ARK_VISIBLE_PUBLIC), 0);
+        if (to_internal)
+            xdb_doc_add_term(d.doc, ARK_VISIBLE_INTERNAL, strlen(ARK_VISIBLE_INTERNAL), 0);
+        size_t dlen;
+        char *data = doc_data(doc, &dlen);
+        xdb_doc_set_data(d.doc, data, dlen);
+        free(data);
         xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
         st = xdb_replace(ix->db, uid, d.doc);
         free(id);
-        free(title);
     }
+    ark_buf_free(&d.term);
     xdb_doc_free(d.doc);
+    return st;
+}
+
+/* Writes a file's documents: the full one under uid, and, when the file is
+ * public but has internal passages, its public view under P<path>. */
+static ark_status write_file(run_state *r, const char *uid, const char *rel, const ark_doc *doc,
+                             const char *signature)
+{
+    int internal = doc->access == DOC_INTERNAL, passages = doc_has_internal_passages(doc);
+    ark_status st = write_doc(r, uid, rel, doc, signature, !internal && !passages, 1);
+    char *puid = ark_sprintf("%s%s", ARK_PREFIX_PUBLIC_UID, rel);
+    if (st == ARK_OK && passages) {
+        ark_doc view;
+        doc_public_view(doc, &view);
+        st = write_doc(r, puid, rel, &view, signature, 1, 0);
+        doc_free(&view);
+    } else if (st == ARK_OK) {
+        unsigned docid;
+        st = xdb_find(r->ix->db, puid, &docid);
+        st = st == ARK_OK ? xdb_delete(r->ix->db, puid) : st == ARK_ENOTFOUND ? ARK_OK : st;
+    }
+    free(puid);
     return st;
 }
 
@@ -327,7 +438,7 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
             s = xdb_set_value(r->ix->db, old.docid, ARK_SLOT_SIGNATURE, sig);
             r->counts->skipped++;
         } else {
-            s = write_doc(r, uid, rel, &doc, sig);
+            s = write_file(r, uid, rel, &doc, sig);
             if (old.docid)
                 r->counts->updated++;
             else
@@ -378,11 +489,15 @@ typedef struct {
     strset *gone;
 } gone_ctx;
 
+/* A Q<path> or P<path> term whose file was not seen this run. */
 static int note_gone(const char *term, size_t len, void *ctx)
 {
     gone_ctx *g = ctx;
-    if (!strset_has(g->r->seen, term, len))
+    char *q = ark_strndup(term, len);
+    q[0] = ARK_PREFIX_UID[0];
+    if (!strset_has(g->r->seen, q, len))
         strset_add(g->gone, term, len);
+    free(q);
     return 0;
 }
 
@@ -390,6 +505,8 @@ static ark_status delete_gone(run_state *r)
 {
     gone_ctx g = {r, strset_new()};
     ark_status st = xdb_each_term(r->ix->db, ARK_PREFIX_UID, note_gone, &g);
+    if (st == ARK_OK)
+        st = xdb_each_term(r->ix->db, ARK_PREFIX_PUBLIC_UID, note_gone, &g);
     for (size_t i = 0; st == ARK_OK && i < strset_count(g.gone); i++) {
         st = begin_change(r);
         if (st == ARK_OK)

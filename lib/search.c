@@ -2,9 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "analyzer.h"
 #include "arkiv.h"
 #include "dbformat.h"
+#include "filters.h"
 #include "qbuild.h"
 #include "query.h"
 #include "snippet.h"
@@ -92,7 +95,8 @@ static void marks_free(marks *m)
     strset_free(m->folds);
 }
 
-static ark_status build(ark_searcher *s, const char *query, marks *m, xdb_query **out)
+/* The words of query, analyzed and built; ARK_EEMPTYQUERY when it has none. */
+static ark_status build_words(ark_searcher *s, const char *query, marks *m, xdb_query **out)
 {
     qp_node *tree;
     const char *why = NULL;
@@ -109,6 +113,84 @@ static ark_status build(ark_searcher *s, const char *query, marks *m, xdb_query 
     return st;
 }
 
+/* The filters of the options, added to those of the query. */
+static ark_status option_filters(ark_searcher *s, const ark_search_options *o, flt_filters *f)
+{
+    char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
+    if (!o)
+        return ARK_OK;
+    if (o->from && *o->from) {
+        if (!flt_period(o->from, strlen(o->from), from, to)) {
+            set_error(s, "from: wants a date such as 2023, 2023-04 or 2023-04-21");
+            return ARK_EQUERY;
+        }
+        if (!*f->from || strcmp(from, f->from) > 0)
+            memcpy(f->from, from, DOC_DATE_MAX);
+    }
+    if (o->to && *o->to) {
+        if (!flt_period(o->to, strlen(o->to), from, to)) {
+            set_error(s, "to: wants a date such as 2023, 2023-04 or 2023-04-21");
+            return ARK_EQUERY;
+        }
+        if (!*f->to || strcmp(to, f->to) < 0)
+            memcpy(f->to, to, DOC_DATE_MAX);
+    }
+    if (o->kind && *o->kind)
+        snprintf(f->kind, sizeof f->kind, "%s", o->kind);
+    return ARK_OK;
+}
+
+/* The whole query: its words (or every document, for filters alone),
+ * filtered by what the reader may see and by the filters.  *filters_only
+ * tells that there were no words. */
+static ark_status build(ark_searcher *s, const char *query, const ark_search_options *o, marks *m,
+                        xdb_query **out, int *filters_only)
+{
+    *out = NULL;
+    *filters_only = 0;
+    flt_filters f;
+    memset(&f, 0, sizeof f);
+    char *rest = NULL;
+    const char *why = NULL;
+    ark_status st = flt_extract(query, &f, &rest, &why);
+    if (st != ARK_OK) {
+        set_error(s, why);
+        return st;
+    }
+    st = option_filters(s, o, &f);
+    xdb_query *words = NULL;
+    if (st == ARK_OK)
+        st = build_words(s, rest, m, &words);
+    free(rest);
+    if (st == ARK_EEMPTYQUERY && flt_any(&f)) {
+        words = xdb_query_all();
+        *filters_only = 1;
+        st = ARK_OK;
+    }
+    if (st != ARK_OK)
+        return st;
+    xdb_query *subs[5];
+    size_t n = 0;
+    subs[n++] = words;
+    const char *visible = o && o->internal ? ARK_VISIBLE_INTERNAL : ARK_VISIBLE_PUBLIC;
+    subs[n++] = xdb_query_term(visible, strlen(visible), 1);
+    if (*f.kind) {
+        char *k = ark_sprintf("%s%s", ARK_PREFIX_KIND, f.kind);
+        subs[n++] = xdb_query_term(k, strlen(k), 1);
+        free(k);
+    }
+    /* periods overlap: the document starts before the filter ends, and
+     * ends after the filter starts */
+    if (*f.to)
+        subs[n++] = xdb_query_value(ARK_SLOT_DATE_FROM, 0, f.to);
+    if (*f.from)
+        subs[n++] = xdb_query_value(ARK_SLOT_DATE_TO, 1, f.from);
+    *out = xdb_query_combine(XDB_OP_FILTER, subs, n);
+    for (size_t i = 0; i < n; i++)
+        xdb_query_free(subs[i]);
+    return ARK_OK;
+}
+
 static char *value(ark_searcher *s, unsigned docid, unsigned slot)
 {
     char *v;
@@ -117,28 +199,108 @@ static char *value(ark_searcher *s, unsigned docid, unsigned slot)
     return v;
 }
 
+static char *json_str(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return ark_strdup(v ? v : "");
+}
+
+static size_t json_size(json_t *o, const char *key)
+{
+    json_int_t v = json_integer_value(json_object_get(o, key));
+    return v > 0 ? (size_t)v : 0;
+}
+
+/* The section and page the best passage (at offset) is in. */
+static void place_hit(json_t *data, size_t at, ark_hit *h)
+{
+    json_t *secs = json_object_get(data, "sections"), *sec, *best = NULL;
+    size_t i;
+    json_array_foreach(secs, i, sec)
+    {
+        if (json_size(sec, "start") <= at && at < json_size(sec, "end"))
+            best = sec;
+    }
+    if (best) {
+        h->section_number = (unsigned)json_size(best, "number");
+        free(h->section);
+        h->section = json_str(best, "heading");
+        free(h->presenter);
+        h->presenter = json_str(best, "presenter");
+    }
+    json_t *pages = json_object_get(data, "pages"), *p;
+    json_array_foreach(pages, i, p)
+    {
+        if ((size_t)json_integer_value(p) <= at || i == 0)
+            h->page = (unsigned)i + 1;
+    }
+}
+
 static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, int explain,
                      ark_hit *h)
 {
     h->id = value(s, docid, ARK_SLOT_ID);
     h->title = value(s, docid, ARK_SLOT_TITLE);
     h->path = value(s, docid, ARK_SLOT_PATH);
-    char *text;
+    h->section = ark_strdup("");
+    h->presenter = ark_strdup("");
+    char *raw;
     size_t len;
-    if (!so || xdb_data(s->db, docid, &text, &len) != ARK_OK) {
+    json_t *data = NULL;
+    if (xdb_data(s->db, docid, &raw, &len) == ARK_OK) {
+        data = json_loadb(raw, len, 0, NULL);
+        free(raw);
+    }
+    h->date = json_str(data, "date");
+    h->date_end = json_str(data, "date_end");
+    h->kind = json_str(data, "kind");
+    h->access = json_str(data, "access");
+    h->format = json_str(data, "format");
+    json_t *text = json_object_get(data, "text");
+    if (!so || !json_is_string(text)) {
         h->snippet = ark_strdup("");
+        if (!so && data)
+            place_hit(data, 0, h);
+        json_decref(data);
         return;
     }
-    h->snippet = snip_make(s->ana, text, len, so, explain ? &h->why : NULL);
-    free(text);
+    size_t at = 0;
+    snip_options local = *so;
+    local.match_at = &at;
+    h->snippet = snip_make(s->ana, json_string_value(text), json_string_length(text), &local,
+                           explain ? &h->why : NULL);
+    place_hit(data, at, h);
+    json_decref(data);
+}
+
+static ark_facet *facets_of(const xdb_mset *m, unsigned f, size_t *n)
+{
+    *n = xdb_mset_facet_size(m, f);
+    ark_facet *out = ark_calloc(*n ? *n : 1, sizeof *out);
+    for (size_t i = 0; i < *n; i++) {
+        out[i].value = ark_strdup(xdb_mset_facet_value(m, f, i));
+        out[i].count = xdb_mset_facet_count(m, f, i);
+    }
+    return out;
 }
 
 static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o,
-                      const snip_options *so, ark_results **out)
+                      const snip_options *so, int filters_only, ark_results **out)
 {
-    unsigned limit = o && o->limit ? o->limit : 10;
+    xdb_search_opts xo = {o ? o->offset : 0, o && o->limit ? o->limit : 10, -1, 0, {0}, 0};
+    ark_sort sort = o ? o->sort : ARK_SORT_RELEVANCE;
+    if (sort == ARK_SORT_RELEVANCE && filters_only)
+        sort = ARK_SORT_NEWEST;
+    if (sort != ARK_SORT_RELEVANCE) {
+        xo.sort_slot = ARK_SLOT_DATE_FROM;
+        xo.sort_desc = sort == ARK_SORT_NEWEST;
+    }
+    if (o && o->facets) {
+        xo.facet_slots[xo.nfacets++] = ARK_SLOT_KIND;
+        xo.facet_slots[xo.nfacets++] = ARK_SLOT_YEAR;
+    }
     xdb_mset *m;
-    ark_status st = xdb_search(s->db, q, o ? o->offset : 0, limit, &m);
+    ark_status st = xdb_search(s->db, q, &xo, &m);
     if (st != ARK_OK) {
         set_error(s, xdb_error(s->db));
         return st;
@@ -147,6 +309,10 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
     r->total = xdb_mset_estimate(m);
     r->nhits = xdb_mset_size(m);
     r->hits = ark_calloc(r->nhits, sizeof *r->hits);
+    if (o && o->facets) {
+        r->kinds = facets_of(m, 0, &r->nkinds);
+        r->years = facets_of(m, 1, &r->nyears);
+    }
     for (unsigned i = 0; i < r->nhits; i++) {
         r->hits[i].score = xdb_mset_weight(m, i);
         fill_hit(s, xdb_mset_docid(m, i), so, o && o->explain, &r->hits[i]);
@@ -163,18 +329,20 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
     marks m;
     marks_init(&m);
     xdb_query *q = NULL;
-    ark_status st = build(s, query, &m, &q);
+    int filters_only;
+    ark_status st = build(s, query, o, &m, &q, &filters_only);
     if (st == ARK_OK) {
         snip_options so = {m.words,
                            m.stems,
                            m.folds,
                            o && o->mark_open ? o->mark_open : "<mark>",
                            o && o->mark_close ? o->mark_close : "</mark>",
-                           o ? o->html : 0};
+                           o ? o->html : 0,
+                           NULL};
         const snip_options *sop = o && o->no_snippets ? NULL : &so;
-        st = run(s, q, o, sop, out);
+        st = run(s, q, o, sop, filters_only, out);
         if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
-            st = run(s, q, o, sop, out); /* the indexer committed meanwhile */
+            st = run(s, q, o, sop, filters_only, out); /* the indexer committed meanwhile */
     }
     xdb_query_free(q);
     marks_free(&m);
@@ -191,8 +359,21 @@ void ark_results_free(ark_results *r)
         free(r->hits[i].path);
         free(r->hits[i].snippet);
         free(r->hits[i].why);
+        free(r->hits[i].date);
+        free(r->hits[i].date_end);
+        free(r->hits[i].kind);
+        free(r->hits[i].access);
+        free(r->hits[i].format);
+        free(r->hits[i].section);
+        free(r->hits[i].presenter);
     }
     free(r->hits);
+    for (size_t i = 0; i < r->nkinds; i++)
+        free(r->kinds[i].value);
+    free(r->kinds);
+    for (size_t i = 0; i < r->nyears; i++)
+        free(r->years[i].value);
+    free(r->years);
     free(r);
 }
 
@@ -202,7 +383,8 @@ ark_status ark_search_describe(ark_searcher *s, const char *query, char **out)
     marks m;
     marks_init(&m);
     xdb_query *q = NULL;
-    ark_status st = build(s, query, &m, &q);
+    int filters_only;
+    ark_status st = build(s, query, NULL, &m, &q, &filters_only);
     if (st == ARK_OK)
         *out = xdb_query_describe(q);
     xdb_query_free(q);

@@ -169,6 +169,8 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
     if (why)
         *why = ark_buf_take(&reasons);
     ark_buf b = ARK_BUF_INIT;
+    if (o->match_at)
+        *o->match_at = 0;
     if (c.n == 0) {
         free(c.spans);
         return ark_buf_take(&b);
@@ -176,6 +178,14 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
     size_t nids = strset_count(o->words) + strset_count(o->stems) + strset_count(o->folds);
     size_t first = best_window(c.spans, c.n, nids);
     size_t last = first + SNIP_WINDOW < c.n ? first + SNIP_WINDOW : c.n;
+    if (o->match_at) {
+        *o->match_at = c.spans[first].start;
+        for (size_t i = first; i < last; i++)
+            if (c.spans[i].match >= 0) {
+                *o->match_at = c.spans[i].start;
+                break;
+            }
+    }
     if (first > 0)
         ark_buf_adds(&b, "… ");
     size_t at = c.spans[first].start;

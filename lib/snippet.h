@@ -27,6 +27,8 @@ typedef struct {
     const char *open;    /* marker before a matched word */
     const char *close;   /* and after it */
     int html;            /* escape &, <, >, " in the text (not in the markers) */
+    size_t *match_at;    /* if not NULL: set to the offset in text of the passage's
+                            first matched word (where the hit is), or 0 */
 } snip_options;
 
 /* The snippet for text[0..len), which must be valid UTF-8; the caller frees

@@ -21,6 +21,19 @@
  *                                       ("Crus", "Cmiljø", "Ctiltak")
  *   Q<path>                  no         unique id: the file's path relative to the
  *                                       indexed directory ("Q000_8789f4b9d8cde277.txt")
+ *   P<path>                  no         unique id of a file's public view: the
+ *                                       document without its internal passages,
+ *                                       present only when it has some
+ *   K<kind>                  no         the kind, for filters ("Kreferat")
+ *   V<level>                 no         who may see the document: "Vpublic" on what
+ *                                       public readers see, "Vinternal" on what
+ *                                       staff see.  A file with internal passages
+ *                                       has its full document (Vinternal only) and
+ *                                       its public view (Vpublic only); every
+ *                                       search is filtered by one of the two
+ *
+ * Words of a section's heading count ARK_HEADING_WDF times (exact word and
+ * lemmas), so that a heading about the topic weighs more than a mention.
  *
  * The synonym table maps "Z<lemma>" and "F<folded>" to every exact word seen
  * with that lemma or folded spelling.  A phrase query uses it to match
@@ -32,19 +45,30 @@
  * "A<expansion>" to its abbreviations, both as exact words joined by spaces
  * ("Aopd" → "oslo politidistrikt"), learnt from the documents' glossaries.
  *
- * Value slots hold what a hit shows and what incremental indexing compares.
- * The document data holds the document's text, for snippets.
+ * Value slots hold what a hit shows, what filters, sorts and facets read,
+ * and what incremental indexing compares.  The document data is a JSON
+ * object: "text" (for snippets), "format", "date", "date_end", "kind",
+ * "access", "description", "participants" [names], "pages" [offsets where
+ * each page begins], "sections" [{"number", "heading", "presenter", "start",
+ * "body", "end", "access"}] with byte offsets into the text.
  */
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
 
-#define ARK_FORMAT_VERSION "2"
+#define ARK_FORMAT_VERSION "3"
 
 #define ARK_PREFIX_STEM "Z" /* lemma or stem */
 #define ARK_PREFIX_VARIANT "F"
 #define ARK_PREFIX_PART "C"
 #define ARK_PREFIX_ABBREV "A" /* synonym keys only, never document terms */
 #define ARK_PREFIX_UID "Q"
+#define ARK_PREFIX_PUBLIC_UID "P"
+#define ARK_PREFIX_KIND "K"
+#define ARK_PREFIX_VISIBLE "V"
+#define ARK_VISIBLE_PUBLIC "Vpublic"
+#define ARK_VISIBLE_INTERNAL "Vinternal"
+
+#define ARK_HEADING_WDF 4
 
 /* Xapian's hard limit on a term is 245 bytes; longer words are not indexed. */
 #define ARK_MAX_TERM 240
@@ -53,7 +77,11 @@ enum ark_value_slot {
     ARK_SLOT_ID = 0,        /* document id shown to users: path without extension */
     ARK_SLOT_TITLE = 1,     /* human title */
     ARK_SLOT_PATH = 2,      /* path relative to the indexed directory */
-    ARK_SLOT_SIGNATURE = 3, /* "<size> <mtime> <content hash>" for incremental runs */
+    ARK_SLOT_SIGNATURE = 3, /* "<size> <mtime> <content hash> <catalogue entry hash>" */
+    ARK_SLOT_DATE_FROM = 4, /* first day of the document's date: "2026-03-01" for "2026-03" */
+    ARK_SLOT_DATE_TO = 5,   /* last day: "2026-03-31"; the end of a multi-day meeting */
+    ARK_SLOT_YEAR = 6,      /* "2025", the year facet */
+    ARK_SLOT_KIND = 7,      /* "referat", the kind facet */
 };
 
 /* Metadata keys. */

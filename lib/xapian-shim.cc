@@ -13,6 +13,7 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <memory>
 #include <vector>
 
 struct xdb {
@@ -33,6 +34,7 @@ struct xdb_mset {
     std::vector<unsigned> docids;
     std::vector<double> weights;
     unsigned estimate;
+    std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
 };
 
 struct xdb_stemmer {
@@ -362,9 +364,10 @@ void xdb_doc_free(xdb_doc *doc) noexcept
     delete doc;
 }
 
-void xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos) noexcept
+void xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos,
+                         unsigned wdf_inc) noexcept
 {
-    doc->doc.add_posting(std::string(term, len), pos);
+    doc->doc.add_posting(std::string(term, len), pos, wdf_inc ? wdf_inc : 1);
 }
 
 void xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdf) noexcept
@@ -415,6 +418,14 @@ xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) noexce
     case XDB_OP_PHRASE:
         xop = Xapian::Query::OP_PHRASE;
         break;
+    case XDB_OP_FILTER:
+        xop = Xapian::Query::OP_FILTER;
+        break;
+    }
+    if (op == XDB_OP_FILTER && n > 2) {
+        // The filters all apply: AND them into one.
+        Xapian::Query rest(Xapian::Query::OP_AND, v.begin() + 1, v.end());
+        return new xdb_query{Xapian::Query(xop, v[0], rest)};
     }
     if ((op == XDB_OP_AND_NOT || op == XDB_OP_AND_MAYBE) && n > 2) {
         // These take two operands in Xapian: fold the rest into one OR.
@@ -422,6 +433,17 @@ xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) noexce
         return new xdb_query{Xapian::Query(xop, v[0], rest)};
     }
     return new xdb_query{Xapian::Query(xop, v.begin(), v.end(), op == XDB_OP_PHRASE ? n : 0)};
+}
+
+xdb_query *xdb_query_all(void) noexcept
+{
+    return new xdb_query{Xapian::Query::MatchAll};
+}
+
+xdb_query *xdb_query_value(unsigned slot, int ge, const char *value) noexcept
+{
+    return new xdb_query{Xapian::Query(ge ? Xapian::Query::OP_VALUE_GE : Xapian::Query::OP_VALUE_LE,
+                                       slot, std::string(value))};
 }
 
 xdb_query *xdb_query_near(xdb_query *const *subs, size_t n, unsigned window) noexcept
@@ -456,7 +478,7 @@ char *xdb_query_describe(const xdb_query *q) noexcept
 
 // ---- running a query ----
 
-ark_status xdb_search(xdb *h, const xdb_query *q, unsigned offset, unsigned limit,
+ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
                       xdb_mset **out) noexcept
 {
     *out = nullptr;
@@ -464,10 +486,26 @@ ark_status xdb_search(xdb *h, const xdb_query *q, unsigned offset, unsigned limi
     Xapian::Enquire enquire(*h->db);
     enquire.set_query(q->q);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
-    // Count matches exactly up to XDB_EXACT_TOTAL, as Elasticsearch does.
-    Xapian::MSet mset = enquire.get_mset(offset, limit, XDB_EXACT_TOTAL);
+    if (o->sort_slot >= 0)
+        enquire.set_sort_by_value_then_relevance(static_cast<unsigned>(o->sort_slot),
+                                                 o->sort_desc != 0);
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (unsigned f = 0; f < o->nfacets && f < XDB_MAX_FACETS; f++) {
+        spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[f]));
+        enquire.add_matchspy(spies.back().get());
+    }
+    // Count matches (and facets) exactly up to XDB_EXACT_TOTAL, as
+    // Elasticsearch does.
+    Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, XDB_EXACT_TOTAL);
     xdb_mset *m = new xdb_mset();
     m->estimate = mset.get_matches_estimated();
+    for (auto &spy : spies) {
+        std::vector<std::pair<std::string, unsigned>> counts;
+        for (Xapian::TermIterator t = spy->values_begin(); t != spy->values_end(); ++t)
+            if (!(*t).empty())
+                counts.emplace_back(*t, t.get_termfreq());
+        m->facets.push_back(std::move(counts));
+    }
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
         m->docids.push_back(*it);
         m->weights.push_back(it.get_weight());
@@ -480,6 +518,21 @@ ark_status xdb_search(xdb *h, const xdb_query *q, unsigned offset, unsigned limi
 void xdb_mset_free(xdb_mset *m) noexcept
 {
     delete m;
+}
+
+size_t xdb_mset_facet_size(const xdb_mset *m, unsigned f) noexcept
+{
+    return f < m->facets.size() ? m->facets[f].size() : 0;
+}
+
+const char *xdb_mset_facet_value(const xdb_mset *m, unsigned f, size_t i) noexcept
+{
+    return m->facets[f][i].first.c_str();
+}
+
+unsigned xdb_mset_facet_count(const xdb_mset *m, unsigned f, size_t i) noexcept
+{
+    return m->facets[f][i].second;
 }
 
 unsigned xdb_mset_size(const xdb_mset *m) noexcept

@@ -76,7 +76,10 @@ ark_status xdb_each_synonym(xdb *db, const char *key, xdb_term_fn fn, void *ctx)
 
 xdb_doc *xdb_doc_new(void) XDB_NOEXCEPT;
 void xdb_doc_free(xdb_doc *doc) XDB_NOEXCEPT;
-void xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos) XDB_NOEXCEPT;
+/* Adds term at position pos; wdf_inc > 1 makes the occurrence count more
+ * (heading words). */
+void xdb_doc_add_posting(xdb_doc *doc, const char *term, size_t len, unsigned pos,
+                         unsigned wdf_inc) XDB_NOEXCEPT;
 void xdb_doc_add_term(xdb_doc *doc, const char *term, size_t len, unsigned wdf) XDB_NOEXCEPT;
 void xdb_doc_set_value(xdb_doc *doc, unsigned slot, const char *value, size_t len) XDB_NOEXCEPT;
 void xdb_doc_set_data(xdb_doc *doc, const char *data, size_t len) XDB_NOEXCEPT;
@@ -90,6 +93,8 @@ typedef enum {
     XDB_OP_AND_MAYBE, /* first subquery; the others only add weight */
     XDB_OP_PHRASE,    /* subqueries must be terms or ORs of terms */
     XDB_OP_SYNONYM,   /* like OR, but weighted as one term (alternative forms) */
+    XDB_OP_FILTER,    /* first subquery, restricted to documents matching all the
+                         others, which add no weight */
 } xdb_op;
 
 /* Queries are values: combining copies, so the caller frees what it made. */
@@ -103,6 +108,10 @@ xdb_query *xdb_query_scale(const xdb_query *q, double factor) XDB_NOEXCEPT;
 /* Adds `bonus` to the weight of every document that q matches, so that
  * documents matching more clauses of a query rank above those matching fewer. */
 xdb_query *xdb_query_with_bonus(const xdb_query *q, double bonus) XDB_NOEXCEPT;
+/* Every document (a query of filters only). */
+xdb_query *xdb_query_all(void) XDB_NOEXCEPT;
+/* Documents whose value in slot is >= (ge) or <= (!ge) value, bytewise. */
+xdb_query *xdb_query_value(unsigned slot, int ge, const char *value) XDB_NOEXCEPT;
 void xdb_query_free(xdb_query *q) XDB_NOEXCEPT;
 /* Xapian's description of q, for tests and --explain; the caller frees it. */
 char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
@@ -112,9 +121,24 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 /* Totals up to this many matches are exact; above, Xapian estimates. */
 #define XDB_EXACT_TOTAL 10000
 
-/* Runs q with BM25 and returns hits [offset, offset + limit). */
-ark_status xdb_search(xdb *db, const xdb_query *q, unsigned offset, unsigned limit,
+#define XDB_MAX_FACETS 4
+
+typedef struct {
+    unsigned offset, limit;
+    int sort_slot;  /* -1: by relevance; else by this value slot, then relevance */
+    int sort_desc;  /* with sort_slot: highest value first */
+    unsigned facet_slots[XDB_MAX_FACETS]; /* count the matches' values in these */
+    unsigned nfacets;
+} xdb_search_opts;
+
+/* Runs q with BM25 and returns hits [offset, offset + limit), and the
+ * facet counts over all matches (exact up to XDB_EXACT_TOTAL). */
+ark_status xdb_search(xdb *db, const xdb_query *q, const xdb_search_opts *o,
                       xdb_mset **out) XDB_NOEXCEPT;
+/* Facet f's values (in value order) and how many matches have each. */
+size_t xdb_mset_facet_size(const xdb_mset *m, unsigned f) XDB_NOEXCEPT;
+const char *xdb_mset_facet_value(const xdb_mset *m, unsigned f, size_t i) XDB_NOEXCEPT;
+unsigned xdb_mset_facet_count(const xdb_mset *m, unsigned f, size_t i) XDB_NOEXCEPT;
 void xdb_mset_free(xdb_mset *m) XDB_NOEXCEPT;
 unsigned xdb_mset_size(const xdb_mset *m) XDB_NOEXCEPT;
 /* Xapian's estimate of all matching documents. */

@@ -5,10 +5,12 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/xmlerror.h>
 #include <utf8proc.h>
 
+#include "document.h"
 #include "extract.h"
 
 /* The first error of one parse, recorded instead of printed. */
@@ -149,6 +151,40 @@ static const char *stray_nul(const char *data, size_t len)
     return len ? memchr(data, '\0', len) : NULL;
 }
 
+/* Whether the first bytes declare a character set: a byte-order mark, a
+ * <meta charset> or http-equiv, an XML declaration's encoding. */
+static int declares_charset(const char *data, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        return 1;
+    size_t n = len < 4096 ? len : 4096;
+    for (size_t i = 0; i + 7 <= n; i++)
+        if (strncasecmp(data + i, "charset", 7) == 0 || strncasecmp(data + i, "encoding", 8) == 0)
+            return 1;
+    return 0;
+}
+
+/* The encoding to read an undeclared page in: UTF-8 unless its invalid
+ * bytes outnumber its multi-byte characters, as in extract_text.c. */
+static const char *undeclared_encoding(const char *data, size_t len)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)data;
+    size_t invalid = 0, multibyte = 0;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0) {
+            invalid++;
+            i++;
+        } else {
+            multibyte += k > 1;
+            i += (size_t)k;
+        }
+    }
+    return invalid > multibyte ? "windows-1252" : "UTF-8";
+}
+
 ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char **detail)
 {
     *out = NULL;
@@ -163,7 +199,9 @@ ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char 
     xmlsafe_init();
     parse_error e = {0, 0, NULL};
     xmlParserCtxtPtr ctxt = new_context(1, &e);
-    xmlDocPtr doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, XMLSAFE_HTML_OPTIONS);
+    /* libxml2 2.9 reads a page that declares nothing as Latin-1 */
+    const char *enc = declares_charset(data, len) ? NULL : undeclared_encoding(data, len);
+    xmlDocPtr doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, XMLSAFE_HTML_OPTIONS);
     xmlFreeParserCtxt(ctxt);
     if (!doc) {
         *detail = describe(&e, "HTML");
@@ -215,6 +253,16 @@ void xmlsafe_node_text(xmlNodePtr n, ark_buf *out)
         xmlsafe_walk(n->children, EXTRACT_MAX_DEPTH, text_enter, NULL, out);
     else
         text_enter(out, n, 0);
+}
+
+char *xmlsafe_field(xmlNodePtr n)
+{
+    ark_buf b = ARK_BUF_INIT;
+    xmlsafe_node_text(n, &b);
+    char *s = NULL;
+    doc_set(&s, b.data ? b.data : "", b.len);
+    ark_buf_free(&b);
+    return s;
 }
 
 const char *xmlsafe_attr(xmlNodePtr n, const char *name)
@@ -318,8 +366,8 @@ void xmlsafe_text_add(xmlsafe_text *t, const char *s, size_t n)
         size_t w = space_len(s + i, n - i);
         if (w) {
             t->newlines += s[i] == '\n';
-            xmlsafe_text_break(t, t->blank_lines && t->newlines >= 2 ? XMLSAFE_PARA
-                                                                      : XMLSAFE_SPACE);
+            xmlsafe_text_break(t,
+                               t->blank_lines && t->newlines >= 2 ? XMLSAFE_PARA : XMLSAFE_SPACE);
             i += w;
             continue;
         }

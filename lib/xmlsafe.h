@@ -26,10 +26,16 @@
 /* No NOENT, DTDLOAD, DTDATTR, HUGE or XINCLUDE: each would let a file reach
  * outside itself or grow without bound.  Without HUGE libxml2 refuses more
  * than 256 levels of nesting. */
-#define XMLSAFE_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
-/* No NOBLANKS: its guess drops the space in "<mark>a</mark> <mark>b</mark>". */
+#define XMLSAFE_XML_OPTIONS                                                                        \
+    (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
+/* No NOBLANKS: its guess drops the space in "<mark>a</mark> <mark>b</mark>".
+ * HUGE, for HTML only: past 256 levels (unclosed <div>s or <font>s pile up)
+ * libxml2 2.9 would stop reading and lose the rest of the page; the HTML
+ * parser expands no entities and builds and frees deep trees without
+ * recursion, and the readers' walk stops at EXTRACT_MAX_DEPTH. */
 #define XMLSAFE_HTML_OPTIONS                                                                       \
-    (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING)
+    (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |           \
+     XML_PARSE_HUGE)
 
 /* Installs the deny-all external entity loader (once per process) and
  * silences libxml2's generic error output (once per calling thread).
@@ -61,6 +67,10 @@ void xmlsafe_walk(xmlNodePtr first, int max_depth, xmlsafe_enter_fn enter, xmlsa
 /* Appends the text of n and all below it (entity references left out) to
  * out, as it stands. */
 void xmlsafe_node_text(xmlNodePtr n, ark_buf *out);
+
+/* The text of n as a field value: white space collapsed and trimmed,
+ * possibly "".  The caller frees it. */
+char *xmlsafe_field(xmlNodePtr n);
 
 /* The value of n's attribute name, borrowed from the tree; "" for an
  * attribute without a value; NULL when there is none. */

@@ -7,10 +7,12 @@
 s() { "$BIN/arkiv-search" --db "$T/db" "$@" 2>&1; }
 
 out=$(s 'åpne rusmiljø')
-like "$out" '^1\. 000_8789f4b9d8cde277  Referat Politirådet i Oslo 21\.04\.2023  \(score [0-9.]+\)' \
+like "$out" '^1\. 000_8789f4b9d8cde277  Politirådet 21\.04\.2023 — referat  \(score [0-9.]+\)' \
   "a hit shows rank, id, title and score"
 like "$out" '\[Åpne\] \[rusmiljøer\] i sentrum' "the snippet marks the words, inflected forms included"
-is "$(printf '%s\n' "$out" | sed -n '5p')" "" "the snippet is one line (line breaks collapsed)"
+is "$(printf '%s\n' "$out" | sed -n '4p')" "   21.04.2023 · referat · 7. Åpne rusmiljøer i sentrum (v/AIS)" \
+  "a hit shows the meeting date, the kind and the agenda item its passage is in"
+is "$(printf '%s\n' "$out" | sed -n '6p')" "" "the snippet is one line (line breaks collapsed)"
 
 out=$(s '"åpne rusmiljø"')
 like "$out" '\[åpne\] \[rusmiljøene\]' "a phrase finds an inflected form: \"åpne rusmiljø\" matches 'åpne rusmiljøene'"

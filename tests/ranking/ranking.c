@@ -76,7 +76,10 @@ static char *missing(const ark_results *r, const char *also)
 
 static void check_case(ark_searcher *s, const char *query, const char *top, const char *also)
 {
-    ark_search_options o = {0, MAX_HITS, "[", "]", 0, 0, 0};
+    ark_search_options o = {0};
+    o.limit = MAX_HITS;
+    o.mark_open = "[";
+    o.mark_close = "]";
     ark_results *r = NULL;
     ark_status st = ark_search(s, query, &o, &r);
     char *gone = r ? missing(r, also) : ark_strdup(also);

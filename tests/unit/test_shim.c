@@ -52,7 +52,7 @@ static ark_status put_doc(xdb *db, const char *uid, const char *const *words, si
     xdb_doc *doc = xdb_doc_new();
     xdb_doc_add_term(doc, uid, strlen(uid), 0);
     for (size_t i = 0; i < n; i++)
-        xdb_doc_add_posting(doc, words[i], strlen(words[i]), (unsigned)i + 1);
+        xdb_doc_add_posting(doc, words[i], strlen(words[i]), (unsigned)i + 1, 1);
     ark_status st = xdb_begin(db);
     if (st == ARK_OK)
         st = xdb_replace(db, uid, doc);
@@ -88,7 +88,8 @@ static char *hits_of(xdb *db, const xdb_query *q)
 {
     static char buf[256];
     xdb_mset *m;
-    if (xdb_search(db, q, 0, 10, &m) != ARK_OK) {
+    xdb_search_opts so = {0, 10, -1, 0, {0}, 0};
+    if (xdb_search(db, q, &so, &m) != ARK_OK) {
         snprintf(buf, sizeof buf, "(error: %s)", xdb_error(db));
         return buf;
     }
@@ -374,7 +375,8 @@ static void test_bonus(void)
     put_doc(w, "Qboth", both, 2);
     xdb_query *q = combine2(XDB_OP_OR, bonus_term("alfa", 100), bonus_term("beta", 100));
     xdb_mset *m = NULL;
-    ark_status st = xdb_search(w, q, 0, 10, &m);
+    xdb_search_opts so = {0, 10, -1, 0, {0}, 0};
+    ark_status st = xdb_search(w, q, &so, &m);
     if (ok(st == ARK_OK && xdb_mset_size(m) == 2, "the bonus query matches both documents")) {
         is_int(xdb_mset_docid(m, 0), find_docid(w, "Qboth"),
                "the document matching both clauses ranks first");

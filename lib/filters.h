@@ -1,0 +1,39 @@
+/* filters.h — the filters a query carries, taken out of its text.
+ *
+ *   fra:2023-01-01   from a day (or fra:2023, fra:2023-04, fra:21.04.2023)
+ *   til:2023-12-31   up to a day, same forms
+ *   dato:2025        within a year, a month (dato:2025-03) or a day
+ *   mars 2026        a month name and a year, as a user would type it
+ *   type:referat     a kind: referat, seminar, ekstraordinært (møte), avtale,
+ *                    annet; any prefix of one ("type:ekstra") will do
+ *
+ * Filters inside quotes are words of the phrase.  A document's date is a
+ * period (a meeting of two days, a year for an agreement), and a date filter
+ * keeps the documents whose period overlaps the filter's. */
+#ifndef ARKIV_FILTERS_H
+#define ARKIV_FILTERS_H
+
+#include "document.h"
+#include "status.h"
+
+#define FLT_MAX_KIND 64
+
+typedef struct {
+    char from[DOC_DATE_MAX]; /* "YYYY-MM-DD", or "" for no lower bound */
+    char to[DOC_DATE_MAX];   /* "YYYY-MM-DD", or "" for no upper bound */
+    char kind[FLT_MAX_KIND]; /* "" for any */
+} flt_filters;
+
+/* Reads a user's date ("2023", "2023-04", "2023-04-21", "21.04.2023",
+ * "04.2023") into the first and last day it covers; 0 when it is none. */
+int flt_period(const char *s, size_t n, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX]);
+
+/* Takes the filters out of query, adding them to f; *rest is the query
+ * without them (the caller frees it).  ARK_EQUERY with *why (static text
+ * for the user) when a filter's value is not understood. */
+ark_status flt_extract(const char *query, flt_filters *f, char **rest, const char **why);
+
+/* Whether any filter is set. */
+int flt_any(const flt_filters *f);
+
+#endif

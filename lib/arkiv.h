@@ -51,6 +51,11 @@ ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexe
 void ark_indexer_close(ark_indexer *ix);
 const char *ark_indexer_error(const ark_indexer *ix);
 
+/* A file of this name at the top of a directory root is the archive's
+ * catalogue (see README): it gives or corrects the fields of the documents
+ * it lists, and wins over what their text says.  It is not indexed itself. */
+#define ARK_CATALOGUE_NAME "catalogue.xml"
+
 /* Makes the index mirror the files under the given roots (directories, walked
  * recursively, or single files): new files are added, changed ones replaced,
  * unchanged ones skipped, and documents whose file is gone are deleted.  Each

@@ -39,8 +39,8 @@ static int in_list(const char *name, const char *const *list)
 
 /* Elements whose content is never visible text, or is boilerplate. */
 static const char *const skipped[] = {
-    "script", "style",  "noscript", "template", "svg",   "math", "iframe", "object",
-    "embed",  "canvas", "audio",    "video",    "aside", "form", "nav",    NULL,
+    "script", "style", "noscript", "template", "svg",  "iframe", "object", "embed",
+    "canvas", "audio", "video",    "aside",    "form", "nav",    NULL,
 };
 
 /* Elements that separate paragraphs. */

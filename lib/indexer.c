@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "analyzer.h"
+#include "catalogue.h"
 #include "arkiv.h"
 #include "dbformat.h"
 #include "docfile.h"
@@ -50,6 +51,7 @@ typedef struct {
     int in_transaction;
     unsigned walk_errors;
     ark_status fatal; /* an error of the index itself: the run stops */
+    catalogue *cat;   /* of the root being walked, or NULL */
 } run_state;
 
 static void set_error(ark_indexer *ix, const char *msg)
@@ -376,6 +378,7 @@ static int is_word(void *ctx, const char *word, size_t len)
 typedef struct {
     unsigned long long size, mtime;
     uint64_t hash;
+    uint64_t entry; /* fingerprint of the file's catalogue entry */
     unsigned docid; /* 0: not in the index */
 } stored_sig;
 
@@ -391,8 +394,8 @@ static ark_status lookup(run_state *r, const char *uid, stored_sig *s)
     st = xdb_value(r->ix->db, s->docid, ARK_SLOT_SIGNATURE, &v);
     if (st != ARK_OK)
         return st;
-    if (sscanf(v, "%llu %llu %" SCNx64, &s->size, &s->mtime, &s->hash) != 3)
-        s->size = s->mtime = s->hash = 0;
+    if (sscanf(v, "%llu %llu %" SCNx64 " %" SCNx64, &s->size, &s->mtime, &s->hash, &s->entry) != 4)
+        s->size = s->mtime = s->hash = s->entry = 0;
     free(v);
     return ARK_OK;
 }
@@ -411,7 +414,9 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
     if (s != ARK_OK)
         return fatal(r, s);
     unsigned long long size = (unsigned long long)st->st_size, mtime = mtime_ns(st);
-    if (old.docid && old.size == size && old.mtime == mtime) {
+    const struct cat_entry *entry = r->cat ? catalogue_find(r->cat, rel) : NULL;
+    uint64_t efp = catalogue_fingerprint(entry);
+    if (old.docid && old.size == size && old.mtime == mtime && old.entry == efp) {
         r->counts->skipped++;
         return ARK_OK;
     }
@@ -421,8 +426,11 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
     s = docfile_read(path, &df, &detail);
     if (s == ARK_OK) {
         s = extract_document(rel, df.data, df.len, is_word, r->ix->ana, &doc, &detail);
-        if (s == ARK_OK)
+        if (s == ARK_OK) {
+            if (entry)
+                catalogue_apply(entry, &doc);
             minutes_title(&doc);
+        }
         else
             docfile_free(&df);
     }
@@ -432,9 +440,9 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
         r->counts->failed++;
         return ARK_OK; /* the old version, if any, stays */
     }
-    char *sig = ark_sprintf("%llu %llu %016" PRIx64, size, mtime, df.hash);
+    char *sig = ark_sprintf("%llu %llu %016" PRIx64 " %016" PRIx64, size, mtime, df.hash, efp);
     if ((s = begin_change(r)) == ARK_OK) {
-        if (old.docid && old.hash == df.hash) {
+        if (old.docid && old.hash == df.hash && old.entry == efp) {
             s = xdb_set_value(r->ix->db, old.docid, ARK_SLOT_SIGNATURE, sig);
             r->counts->skipped++;
         } else {
@@ -460,6 +468,8 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
 static int on_file(void *ctx, const char *path, const char *rel, const struct stat *st)
 {
     run_state *r = ctx;
+    if (strcmp(rel, ARK_CATALOGUE_NAME) == 0)
+        return 0; /* the catalogue describes documents; it is not one */
     r->files++;
     char *uid = ark_sprintf("%s%s", ARK_PREFIX_UID, rel);
     if (strlen(uid) > ARK_MAX_TERM) {
@@ -526,7 +536,18 @@ static void walk_root(run_state *r, const char *root)
         on_walk_error(r, root, strerror(errno));
         r->walk_errors++;
     } else if (S_ISDIR(st.st_mode)) {
+        char *path = ark_sprintf("%s/%s", root, ARK_CATALOGUE_NAME), *detail = NULL;
+        ark_status cs = catalogue_load(path, &r->cat, &detail);
+        if (cs != ARK_OK && cs != ARK_ENOTFOUND) {
+            /* the documents are still indexed, with what their text says */
+            report(r, path, cs, detail);
+            r->counts->failed++;
+        }
+        free(detail);
+        free(path);
         r->walk_errors += walk_tree(root, on_file, on_walk_error, r);
+        catalogue_free(r->cat);
+        r->cat = NULL;
     } else if (S_ISREG(st.st_mode)) {
         const char *slash = strrchr(root, '/');
         on_file(r, root, slash ? slash + 1 : root, &st);
@@ -540,7 +561,7 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
                            const ark_index_options *opts, ark_index_counts *counts)
 {
     memset(counts, 0, sizeof *counts);
-    run_state r = {ix, opts, counts, strset_new(), 0, 0, 0, 0, ARK_OK};
+    run_state r = {ix, opts, counts, strset_new(), 0, 0, 0, 0, ARK_OK, NULL};
     for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++)
         walk_root(&r, roots[i]);
     /* A tree that could not be read whole must not look like deleted files. */

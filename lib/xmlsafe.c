@@ -151,16 +151,20 @@ static const char *stray_nul(const char *data, size_t len)
     return len ? memchr(data, '\0', len) : NULL;
 }
 
-/* Whether the first bytes declare a character set: a byte-order mark, a
- * <meta charset> or http-equiv, an XML declaration's encoding. */
+/* Whether libxml2 can tell the page's encoding itself: a byte-order mark,
+ * UTF-16 or UTF-32 (a NUL among the first four bytes), or a <meta charset>
+ * or http-equiv.  (The HTML parser does not read an XML declaration's
+ * encoding; a well-formed XHTML page does not come here.) */
 static int declares_charset(const char *data, size_t len)
 {
     const unsigned char *u = (const unsigned char *)data;
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
         return 1;
+    if (memchr(data, '\0', len < 4 ? len : 4))
+        return 1;
     size_t n = len < 4096 ? len : 4096;
     for (size_t i = 0; i + 7 <= n; i++)
-        if (strncasecmp(data + i, "charset", 7) == 0 || strncasecmp(data + i, "encoding", 8) == 0)
+        if (strncasecmp(data + i, "charset", 7) == 0)
             return 1;
     return 0;
 }

@@ -254,14 +254,20 @@ int doc_period(const ark_doc *d, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX])
     if (!doc_date_valid(d->date))
         return 0;
     size_t n = strlen(d->date);
+    /* a valid date is 4, 7 or 10 bytes: the suffixes fill it to 10 */
     if (n == 4) {
-        snprintf(from, DOC_DATE_MAX, "%s-01-01", d->date);
-        snprintf(to, DOC_DATE_MAX, "%s-12-31", d->date);
+        memcpy(from, d->date, 4);
+        memcpy(from + 4, "-01-01", 7);
+        memcpy(to, d->date, 4);
+        memcpy(to + 4, "-12-31", 7);
     } else if (n == 7) {
         int y = atoi(d->date), m = atoi(d->date + 5);
         int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        snprintf(from, DOC_DATE_MAX, "%s-01", d->date);
-        snprintf(to, DOC_DATE_MAX, "%s-%s", d->date, m == 2 && !leap ? "28" : last_day[m - 1]);
+        memcpy(from, d->date, 7);
+        memcpy(from + 7, "-01", 4);
+        memcpy(to, d->date, 7);
+        to[7] = '-';
+        memcpy(to + 8, m == 2 && !leap ? "28" : last_day[m - 1], 3);
     } else {
         memcpy(from, d->date, DOC_DATE_MAX);
         memcpy(to, d->date, DOC_DATE_MAX);

@@ -168,7 +168,7 @@ ark_status flt_extract(const char *query, flt_filters *f, char **rest, const cha
             while (j < len && query[j] >= '0' && query[j] <= '9')
                 j++;
             if (j - ys == 4 && (j == len || query[j] == ' ')) {
-                char iso[16];
+                char iso[32];
                 snprintf(iso, sizeof iso, "%.4s-%02d", query + ys, m);
                 if (period_of(iso, from, to)) {
                     narrow(f->from, from, 1);

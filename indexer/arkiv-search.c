@@ -95,7 +95,7 @@ static void print_meta(const ark_hit *h)
         printf("%sside %u", sep, h->page);
         sep = " · ";
     }
-    if (strcmp(h->access, "internal") == 0)
+    if (strcmp(h->access, "internal") == 0 || h->section_internal)
         printf("%sintern", sep);
     if (strcmp(sep, "   ") != 0)
         putchar('\n');
@@ -148,9 +148,10 @@ static void print_json(const char *query, const ark_results *r)
         json_object_set_new(hit, "format", json_string(h->format));
         if (*h->section)
             json_object_set_new(hit, "section",
-                                json_pack("{s:i, s:s, s:o}", "number", (int)h->section_number,
+                                json_pack("{s:i, s:s, s:o, s:s}", "number", (int)h->section_number,
                                           "heading", h->section, "presenter",
-                                          *h->presenter ? json_string(h->presenter) : json_null()));
+                                          *h->presenter ? json_string(h->presenter) : json_null(),
+                                          "access", h->section_internal ? "internal" : "public"));
         if (h->page)
             json_object_set_new(hit, "page", json_integer(h->page));
         json_array_append_new(hits, hit);

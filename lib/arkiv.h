@@ -87,6 +87,7 @@ typedef struct {
     unsigned section_number; /* the agenda item the best passage is in; 0: none */
     char *section;           /* its heading, or "" */
     char *presenter;         /* its presenter ("AIS"), or "" */
+    int section_internal;    /* that agenda item is internal (staff searches only) */
     unsigned page;           /* the page the best passage is on; 0: no pages */
 } ark_hit;
 

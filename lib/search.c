@@ -227,6 +227,8 @@ static void place_hit(json_t *data, size_t at, ark_hit *h)
         h->section = json_str(best, "heading");
         free(h->presenter);
         h->presenter = json_str(best, "presenter");
+        const char *acc = json_string_value(json_object_get(best, "access"));
+        h->section_internal = acc && strcmp(acc, "internal") == 0;
     }
     json_t *pages = json_object_get(data, "pages"), *p;
     json_array_foreach(pages, i, p)

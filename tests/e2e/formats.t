@@ -229,10 +229,10 @@ assert set(h) == {"politiraad", "seminar", "sykkel"}, list(h)
 p = h["politiraad"]
 assert p["date"] == "2024-06-12" and p["kind"] == "referat", p
 assert p["page"] == 2, p
-assert p["section"] == {"number": 2, "heading": "Trafikksikkerhet ved skolene", "presenter": "BYM"}, p["section"]
+assert p["section"] == {"number": 2, "heading": "Trafikksikkerhet ved skolene", "presenter": "BYM", "access": "public"}, p["section"]
 s = h["seminar"]
 assert s["date"] == "2024-09-12" and s["kind"] == "seminar", s
-assert s["section"] == {"number": 1, "heading": "Forebygging i skolen", "presenter": "SaLTo"}, s["section"]
+assert s["section"] == {"number": 1, "heading": "Forebygging i skolen", "presenter": "SaLTo", "access": "public"}, s["section"]
 assert "page" not in s, s
 y = h["sykkel"]
 assert y["date"] == "2024-05-02" and y["section"]["number"] == 3, y

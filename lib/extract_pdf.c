@@ -12,45 +12,21 @@
 #include <strings.h>
 
 #include "extract.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 #define PDF_MAX_PAGES 10000
 
-static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
-
-/* Appends s[0..n) (valid UTF-8) with form feeds made line breaks. */
-static void add_plain(ark_buf *b, const char *s, size_t n)
-{
-    size_t from = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '\f')
-            continue;
-        ark_buf_add(b, s + from, i - from);
-        ark_buf_addc(b, '\n');
-        from = i + 1;
-    }
-    ark_buf_add(b, s + from, n - from);
-}
-
-/* Appends s[0..n), each byte that is not part of valid UTF-8 (NUL included)
- * made U+FFFD and counted: poppler promises UTF-8, but a broken font's
- * ToUnicode map can still hand it anything. */
+/* Appends s[0..n) with each byte that is not valid UTF-8 (NUL included)
+ * made U+FFFD and counted, and form feeds made line breaks: poppler promises
+ * UTF-8, but a broken font's ToUnicode map can still hand it anything. */
 static void add_text(ark_buf *b, const char *s, size_t n, size_t *invalid)
 {
-    while (n > 0) {
-        const gchar *end;
-        g_utf8_validate_len(s, n, &end);
-        size_t good = (size_t)(end - s);
-        add_plain(b, s, good);
-        s += good;
-        n -= good;
-        if (n > 0) {
-            ark_buf_adds(b, replacement);
-            (*invalid)++;
-            s++;
-            n--;
-        }
-    }
+    size_t from = b->len;
+    *invalid += ark_utf8_append(b, s, n);
+    for (size_t i = from; i < b->len; i++)
+        if (b->data[i] == '\f')
+            b->data[i] = '\n';
 }
 
 static int is_blank(char c)

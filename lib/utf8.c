@@ -3,29 +3,53 @@
 
 #include <utf8proc.h>
 
-#include "xalloc.h"
+/* The length of the valid, non-NUL UTF-8 character at s[0..len), or 0. */
+static size_t char_len(const char *s, size_t len)
+{
+    utf8proc_int32_t cp;
+    size_t avail = len < 4 ? len : 4;
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)avail, &cp);
+    return n > 0 && cp != 0 ? (size_t)n : 0;
+}
+
+size_t ark_utf8_append(ark_buf *b, const char *s, size_t len)
+{
+    ark_buf_grow(b, len);
+    size_t bad = 0, i = 0, run = 0; /* s[run..i) is valid, not yet copied */
+    while (i < len) {
+        size_t n = char_len(s + i, len - i);
+        if (n) {
+            i += n;
+            continue;
+        }
+        ark_buf_add(b, s + run, i - run);
+        ark_buf_add(b, "\xef\xbf\xbd", 3);
+        bad++;
+        run = ++i;
+    }
+    ark_buf_add(b, s + run, len - run);
+    return bad;
+}
 
 char *ark_utf8_clean(const char *s, size_t len, size_t *invalid)
 {
     ark_buf b = ARK_BUF_INIT;
-    ark_buf_grow(&b, len);
-    size_t bad = 0;
-    size_t i = 0;
-    while (i < len) {
-        utf8proc_int32_t cp;
-        size_t avail = len - i < 4 ? len - i : 4;
-        utf8proc_ssize_t n =
-            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)avail, &cp);
-        if (n <= 0) {
-            ark_buf_add(&b, "\xef\xbf\xbd", 3);
-            bad++;
-            i++;
-        } else {
-            ark_buf_add(&b, s + i, (size_t)n);
-            i += (size_t)n;
-        }
-    }
+    size_t bad = ark_utf8_append(&b, s, len);
     if (invalid)
         *invalid = bad;
     return ark_buf_take(&b);
+}
+
+int ark_utf8_is_legacy(const char *s, size_t len)
+{
+    size_t invalid = 0, multibyte = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = char_len(s + i, len - i);
+        if (n == 0 && s[i] != '\0')
+            invalid++;
+        multibyte += n > 1;
+        i += n ? n : 1;
+    }
+    return invalid > multibyte;
 }

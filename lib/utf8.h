@@ -1,12 +1,23 @@
-/* utf8.h — making text valid UTF-8. */
+/* utf8.h — making text valid UTF-8, and telling UTF-8 from Latin-1. */
 #ifndef ARKIV_UTF8_H
 #define ARKIV_UTF8_H
 
 #include <stddef.h>
 
-/* A copy of s[0..len) in which each byte that is not part of valid UTF-8
- * is replaced by U+FFFD; *invalid (if not NULL) counts them.  The input
- * must hold no NUL byte.  The caller frees the result. */
+#include "xalloc.h"
+
+/* Appends s[0..len) to b with each byte that is not part of valid UTF-8,
+ * and each NUL, replaced by U+FFFD; returns how many were replaced. */
+size_t ark_utf8_append(ark_buf *b, const char *s, size_t len);
+
+/* A copy of s[0..len) made valid as by ark_utf8_append; *invalid (if not
+ * NULL) counts the replaced bytes.  The caller frees the result. */
 char *ark_utf8_clean(const char *s, size_t len, size_t *invalid);
+
+/* Whether s[0..len) is better read as Windows-1252 (Latin-1) than as UTF-8:
+ * its invalid bytes outnumber its valid multi-byte characters.  Real UTF-8
+ * with a few broken bytes keeps its good characters; a Latin-1 file, whose
+ * "æøå" are lone high bytes, is converted instead of read as mojibake. */
+int ark_utf8_is_legacy(const char *s, size_t len);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "document.h"
 #include "extract.h"
+#include "utf8.h"
 
 /* The first error of one parse, recorded instead of printed. */
 typedef struct {
@@ -169,26 +170,6 @@ static int declares_charset(const char *data, size_t len)
     return 0;
 }
 
-/* The encoding to read an undeclared page in: UTF-8 unless its invalid
- * bytes outnumber its multi-byte characters, as in extract_text.c. */
-static const char *undeclared_encoding(const char *data, size_t len)
-{
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)data;
-    size_t invalid = 0, multibyte = 0;
-    for (size_t i = 0; i < len;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (k <= 0) {
-            invalid++;
-            i++;
-        } else {
-            multibyte += k > 1;
-            i += (size_t)k;
-        }
-    }
-    return invalid > multibyte ? "windows-1252" : "UTF-8";
-}
-
 ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char **detail)
 {
     *out = NULL;
@@ -203,8 +184,11 @@ ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char 
     xmlsafe_init();
     parse_error e = {0, 0, NULL};
     xmlParserCtxtPtr ctxt = new_context(1, &e);
-    /* libxml2 2.9 reads a page that declares nothing as Latin-1 */
-    const char *enc = declares_charset(data, len) ? NULL : undeclared_encoding(data, len);
+    /* libxml2 2.9 reads a page that declares nothing as Latin-1: read it
+     * as UTF-8 unless it is not, as plain text is read */
+    const char *enc = declares_charset(data, len)          ? NULL
+                      : ark_utf8_is_legacy(data, len) ? "windows-1252"
+                                                      : "UTF-8";
     xmlDocPtr doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, XMLSAFE_HTML_OPTIONS);
     xmlFreeParserCtxt(ctxt);
     if (!doc) {

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "strset.h"
-#include "utf8.h"
 #include "xalloc.h"
 
 static ark_status read_all(const char *path, ark_buf *b, char **detail)
@@ -57,35 +56,4 @@ void docfile_free(docfile *d)
 {
     free(d->data);
     memset(d, 0, sizeof *d);
-}
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-char *docfile_title(const char *text, size_t len)
-{
-    ark_buf b = ARK_BUF_INIT;
-    size_t i = 0;
-    while (i < len && (is_blank(text[i]) || text[i] == '\n'))
-        i++;
-    for (; i < len && text[i] != '\n'; i++) {
-        if (is_blank(text[i])) {
-            if (b.len && b.data[b.len - 1] != ' ')
-                ark_buf_addc(&b, ' ');
-            continue;
-        }
-        ark_buf_addc(&b, text[i]);
-    }
-    while (b.len && b.data[b.len - 1] == ' ')
-        b.data[--b.len] = '\0';
-    if (b.len > DOCFILE_MAX_TITLE) {
-        size_t cut = DOCFILE_MAX_TITLE;
-        while (cut > 0 && ((unsigned char)b.data[cut] & 0xC0) == 0x80)
-            cut--; /* never split a UTF-8 sequence */
-        b.len = cut;
-        b.data[cut] = '\0';
-    }
-    return ark_buf_take(&b);
 }

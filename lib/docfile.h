@@ -11,7 +11,6 @@
 #include "status.h"
 
 #define DOCFILE_MAX_BYTES (64u << 20)
-#define DOCFILE_MAX_TITLE 200
 
 typedef struct {
     char *data; /* the bytes, with a NUL after them */
@@ -23,9 +22,5 @@ typedef struct {
  * it) and out is left empty. */
 ark_status docfile_read(const char *path, docfile *out, char **detail);
 void docfile_free(docfile *d);
-
-/* The title of a text: its first non-blank line, spaces collapsed, cut at a
- * character boundary to DOCFILE_MAX_TITLE bytes.  The caller frees it. */
-char *docfile_title(const char *text, size_t len);
 
 #endif

@@ -11,6 +11,7 @@
 #define HEADING_MAX 200      /* a longer paragraph is not an agenda item */
 #define MARKING_MAX 120      /* a longer paragraph is not an access marking */
 #define PARTICIPANT_MAX 160
+#define TITLE_MAX 200       /* bytes of a first line taken for a title */
 
 typedef struct {
     const char *s;
@@ -544,13 +545,13 @@ void minutes_title(ark_doc *d)
         free(t);
         return;
     }
-    /* the first line, at most 200 bytes, cut at a character boundary */
+    /* the first line, cut at a character boundary */
     const char *t = d->text.data ? d->text.data : "";
     while (*t == '\n' || *t == ' ')
         t++;
     size_t n = strcspn(t, "\n");
-    if (n > 200) {
-        n = 200;
+    if (n > TITLE_MAX) {
+        n = TITLE_MAX;
         while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
             n--;
     }

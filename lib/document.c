@@ -117,6 +117,8 @@ void doc_finish(ark_doc *d)
             s->heading_end = s->start;
         if (!s->heading)
             s->heading = ark_strdup("");
+        if (s->access == DOC_ACCESS_UNSET)
+            s->access = DOC_PUBLIC; /* unless marked; the document's own level covers it */
     }
 }
 
@@ -247,37 +249,41 @@ void doc_public_view(const ark_doc *d, ark_doc *out)
                       d->glossary[i].expansion, strlen(d->glossary[i].expansion));
 }
 
-int doc_period(const ark_doc *d, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX])
+const char *const doc_month_names[12] = {"januar", "februar", "mars",      "april",
+                                         "mai",    "juni",    "juli",      "august",
+                                         "september", "oktober", "november", "desember"};
+
+int doc_period(const char *date, const char *end, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX])
 {
     static const char *const last_day[] = {"31", "29", "31", "30", "31", "30",
                                            "31", "31", "30", "31", "30", "31"};
-    if (!doc_date_valid(d->date))
+    if (!doc_date_valid(date))
         return 0;
-    size_t n = strlen(d->date);
+    size_t n = strlen(date);
     /* a valid date is 4, 7 or 10 bytes: the suffixes fill it to 10 */
     if (n == 4) {
-        memcpy(from, d->date, 4);
+        memcpy(from, date, 4);
         memcpy(from + 4, "-01-01", 7);
-        memcpy(to, d->date, 4);
+        memcpy(to, date, 4);
         memcpy(to + 4, "-12-31", 7);
     } else if (n == 7) {
-        int y = atoi(d->date), m = atoi(d->date + 5);
+        int y = atoi(date), m = atoi(date + 5);
         int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        memcpy(from, d->date, 7);
+        memcpy(from, date, 7);
         memcpy(from + 7, "-01", 4);
-        memcpy(to, d->date, 7);
+        memcpy(to, date, 7);
         to[7] = '-';
         memcpy(to + 8, m == 2 && !leap ? "28" : last_day[m - 1], 3);
     } else {
-        memcpy(from, d->date, DOC_DATE_MAX);
-        memcpy(to, d->date, DOC_DATE_MAX);
+        memcpy(from, date, DOC_DATE_MAX);
+        memcpy(to, date, DOC_DATE_MAX);
     }
-    if (doc_date_valid(d->date_end) && strlen(d->date_end) == 10 && strcmp(d->date_end, to) > 0)
-        memcpy(to, d->date_end, DOC_DATE_MAX);
+    if (end && strlen(end) == 10 && doc_date_valid(end) && strcmp(end, to) > 0)
+        memcpy(to, end, DOC_DATE_MAX);
     return 1;
 }
 
-static const char *access_name(doc_access a)
+const char *doc_access_name(doc_access a)
 {
     return a == DOC_INTERNAL ? "internal" : a == DOC_PUBLIC ? "public" : "unset";
 }
@@ -299,7 +305,7 @@ void doc_dump(const ark_doc *d, ark_buf *out)
     ark_buf_printf(out, "date: %s", or_dash(d->date));
     if (*d->date_end)
         ark_buf_printf(out, " to %s", d->date_end);
-    ark_buf_printf(out, "\nkind: %s\naccess: %s\n", or_dash(d->kind), access_name(d->access));
+    ark_buf_printf(out, "\nkind: %s\naccess: %s\n", or_dash(d->kind), doc_access_name(d->access));
     if (d->description)
         ark_buf_printf(out, "description: %s\n", d->description);
     for (size_t i = 0; i < d->nparticipants; i++)

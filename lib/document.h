@@ -89,9 +89,17 @@ int doc_has_internal_passages(const ark_doc *d);
  * sections and pages moved to match, every other field copied. */
 void doc_public_view(const ark_doc *d, ark_doc *out);
 
-/* The days the document's date covers, as "YYYY-MM-DD" strings: "2026-03"
- * is 2026-03-01 to 2026-03-31.  0 when it has no valid date. */
-int doc_period(const ark_doc *d, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX]);
+/* The days a date covers, as "YYYY-MM-DD" strings: "2026-03" is 2026-03-01
+ * to 2026-03-31; a later `end` day (or NULL/"") extends it.  0 when date is
+ * not a valid date. */
+int doc_period(const char *date, const char *end, char from[DOC_DATE_MAX],
+               char to[DOC_DATE_MAX]);
+
+/* "januar" ... "desember". */
+extern const char *const doc_month_names[12];
+
+/* "public", "internal", or "unset". */
+const char *doc_access_name(doc_access a);
 
 /* Whether s is a valid date of one of the three precisions. */
 int doc_date_valid(const char *s);

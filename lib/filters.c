@@ -8,10 +8,6 @@
 
 #include "xalloc.h"
 
-static const char *const month_names[] = {"januar", "februar", "mars",     "april",
-                                          "mai",    "juni",    "juli",     "august",
-                                          "september", "oktober", "november", "desember"};
-
 static const char *const kinds[] = {"referat", "ekstraordinært møte", "seminar", "avtale",
                                     "annet", NULL};
 
@@ -21,17 +17,6 @@ static int all_digits(const char *s, size_t n)
         if (s[i] < '0' || s[i] > '9')
             return 0;
     return n > 0;
-}
-
-static int period_of(const char *iso, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX])
-{
-    ark_doc d;
-    doc_init(&d, "text");
-    size_t n = strlen(iso);
-    if (n >= sizeof d.date)
-        return 0;
-    memcpy(d.date, iso, n + 1);
-    return doc_period(&d, from, to);
 }
 
 int flt_period(const char *s, size_t n, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX])
@@ -55,7 +40,7 @@ int flt_period(const char *s, size_t n, char from[DOC_DATE_MAX], char to[DOC_DAT
         snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
     } else
         return 0;
-    return doc_date_valid(iso) && period_of(iso, from, to);
+    return doc_period(iso, NULL, from, to);
 }
 
 int flt_any(const flt_filters *f)
@@ -63,37 +48,62 @@ int flt_any(const flt_filters *f)
     return *f->from || *f->to || *f->kind;
 }
 
-/* The kind a user's word names, or NULL. */
-static const char *kind_named(const char *s, size_t n)
+/* The kind a user's word names: the known kind it begins ("type:ekstra"),
+ * else the word itself, for the kinds a catalogue may add. */
+static void set_kind(flt_filters *f, const char *s, size_t n)
 {
-    if (n == 0)
-        return NULL;
-    for (size_t i = 0; kinds[i]; i++)
-        if (strncasecmp(kinds[i], s, n) == 0)
-            return kinds[i];
+    for (size_t i = 0; kinds[i] && n; i++) {
+        if (strncasecmp(kinds[i], s, n) == 0) {
+            snprintf(f->kind, sizeof f->kind, "%s", kinds[i]);
+            return;
+        }
+    }
     /* without the Norwegian letter, as typed on a foreign keyboard */
     if (n >= 5 && strncasecmp("ekstraordin", s, n < 11 ? n : 11) == 0)
-        return kinds[1];
-    return NULL;
+        snprintf(f->kind, sizeof f->kind, "%s", kinds[1]);
+    else
+        snprintf(f->kind, sizeof f->kind, "%.*s", (int)n, s);
 }
 
 static int month_at(const char *s, size_t n)
 {
     for (int m = 0; m < 12; m++)
-        if (strlen(month_names[m]) == n && strncasecmp(month_names[m], s, n) == 0)
+        if (strlen(doc_month_names[m]) == n && strncasecmp(doc_month_names[m], s, n) == 0)
             return m + 1;
     return 0;
 }
 
-/* One token of the query, split at white space (quotes kept together). */
-typedef struct {
-    size_t start, end;
-} tok;
-
+/* Keeps the later (or earlier) of the bound a and b. */
 static void narrow(char a[DOC_DATE_MAX], const char *b, int later)
 {
     if (!*a || (later ? strcmp(b, a) > 0 : strcmp(b, a) < 0))
         memcpy(a, b, DOC_DATE_MAX);
+}
+
+ark_status flt_add(flt_filters *f, const char *field, const char *value, size_t len,
+                   const char **why)
+{
+    char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
+    int lower = strcasecmp(field, "fra") == 0, upper = strcasecmp(field, "til") == 0;
+    if (strcasecmp(field, "dato") == 0)
+        lower = upper = 1;
+    if (lower || upper) {
+        if (!flt_period(value, len, from, to)) {
+            *why = "a date filter wants a date such as 2023, 2023-04, 2023-04-21 or 21.04.2023";
+            return ARK_EQUERY;
+        }
+        if (lower)
+            narrow(f->from, from, 1);
+        if (upper)
+            narrow(f->to, to, 0);
+        return ARK_OK;
+    }
+    if (strcasecmp(field, "type") == 0 || strcasecmp(field, "kind") == 0) {
+        if (len)
+            set_kind(f, value, len);
+        return ARK_OK;
+    }
+    return ARK_ENOTFOUND;
 }
 
 ark_status flt_extract(const char *query, flt_filters *f, char **rest, const char **why)
@@ -124,40 +134,18 @@ ark_status flt_extract(const char *query, flt_filters *f, char **rest, const cha
             continue;
         }
         const char *colon = memchr(t, ':', n);
-        char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
-        if (colon) {
-            size_t fn = (size_t)(colon - t), vn = n - fn - 1;
-            const char *v = colon + 1;
-            if (fn == 3 && strncasecmp(t, "fra", 3) == 0) {
-                if (!flt_period(v, vn, from, to))
-                    goto bad_date;
-                narrow(f->from, from, 1);
-                continue;
+        if (colon && colon - t < 8) {
+            char field[8];
+            snprintf(field, sizeof field, "%.*s", (int)(colon - t), t);
+            ark_status st = flt_add(f, field, colon + 1, n - (size_t)(colon - t) - 1, why);
+            if (st == ARK_EQUERY) {
+                ark_buf_free(&out);
+                return st;
             }
-            if (fn == 3 && strncasecmp(t, "til", 3) == 0) {
-                if (!flt_period(v, vn, from, to))
-                    goto bad_date;
-                narrow(f->to, to, 0);
+            if (st == ARK_OK)
                 continue;
-            }
-            if (fn == 4 && strncasecmp(t, "dato", 4) == 0) {
-                if (!flt_period(v, vn, from, to))
-                    goto bad_date;
-                narrow(f->from, from, 1);
-                narrow(f->to, to, 0);
-                continue;
-            }
-            if ((fn == 4 && (strncasecmp(t, "type", 4) == 0 || strncasecmp(t, "kind", 4) == 0))) {
-                const char *k = kind_named(v, vn);
-                if (!k) {
-                    *why = "type: wants a kind: referat, seminar, ekstraordinært, avtale or annet";
-                    ark_buf_free(&out);
-                    return ARK_EQUERY;
-                }
-                snprintf(f->kind, sizeof f->kind, "%s", k);
-                continue;
-            }
         }
+        char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
         /* "mars 2026": a month name followed by a year */
         int m = month_at(t, n);
         if (m) {
@@ -170,7 +158,7 @@ ark_status flt_extract(const char *query, flt_filters *f, char **rest, const cha
             if (j - ys == 4 && (j == len || query[j] == ' ')) {
                 char iso[32];
                 snprintf(iso, sizeof iso, "%.4s-%02d", query + ys, m);
-                if (period_of(iso, from, to)) {
+                if (doc_period(iso, NULL, from, to)) {
                     narrow(f->from, from, 1);
                     narrow(f->to, to, 0);
                     i = j;
@@ -182,8 +170,4 @@ ark_status flt_extract(const char *query, flt_filters *f, char **rest, const cha
     }
     *rest = ark_buf_take(&out);
     return ARK_OK;
-bad_date:
-    *why = "a date filter wants a date such as 2023, 2023-04, 2023-04-21 or 21.04.2023";
-    ark_buf_free(&out);
-    return ARK_EQUERY;
 }

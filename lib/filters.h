@@ -5,7 +5,8 @@
  *   dato:2025        within a year, a month (dato:2025-03) or a day
  *   mars 2026        a month name and a year, as a user would type it
  *   type:referat     a kind: referat, seminar, ekstraordinært (møte), avtale,
- *                    annet; any prefix of one ("type:ekstra") will do
+ *                    annet; any prefix of one ("type:ekstra") will do; another
+ *                    word is taken as it is (a catalogue may add kinds)
  *
  * Filters inside quotes are words of the phrase.  A document's date is a
  * period (a meeting of two days, a year for an agreement), and a date filter
@@ -27,6 +28,13 @@ typedef struct {
 /* Reads a user's date ("2023", "2023-04", "2023-04-21", "21.04.2023",
  * "04.2023") into the first and last day it covers; 0 when it is none. */
 int flt_period(const char *s, size_t n, char from[DOC_DATE_MAX], char to[DOC_DATE_MAX]);
+
+/* Adds the filter field:value ("fra", "til", "dato", "type" or "kind"),
+ * narrowing what f already has.  ARK_ENOTFOUND when field is no filter;
+ * ARK_EQUERY with *why (static text for the user) when the value is not a
+ * date. */
+ark_status flt_add(flt_filters *f, const char *field, const char *value, size_t len,
+                   const char **why);
 
 /* Takes the filters out of query, adding them to f; *rest is the query
  * without them (the caller frees it).  ARK_EQUERY with *why (static text

@@ -243,11 +243,6 @@ static json_t *string_or_null(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
-static const char *access_name(doc_access a)
-{
-    return a == DOC_INTERNAL ? "internal" : "public";
-}
-
 /* The document data: the text and the fields a hit shows (terms.h). */
 static char *doc_data(const ark_doc *doc, size_t *len)
 {
@@ -258,7 +253,7 @@ static char *doc_data(const ark_doc *doc, size_t *len)
     json_object_set_new(o, "date", string_or_null(doc->date));
     json_object_set_new(o, "date_end", string_or_null(doc->date_end));
     json_object_set_new(o, "kind", string_or_null(doc->kind));
-    json_object_set_new(o, "access", json_string(access_name(doc->access)));
+    json_object_set_new(o, "access", json_string(doc_access_name(doc->access)));
     json_object_set_new(o, "description", string_or_null(doc->description));
     json_t *people = json_array();
     for (size_t i = 0; i < doc->nparticipants; i++)
@@ -276,7 +271,7 @@ static char *doc_data(const ark_doc *doc, size_t *len)
                             "heading", sec->heading ? sec->heading : "", "presenter",
                             string_or_null(sec->presenter), "start", (json_int_t)sec->start,
                             "body", (json_int_t)sec->heading_end, "end", (json_int_t)sec->end,
-                            "access", access_name(sec->access)));
+                            "access", doc_access_name(sec->access)));
     }
     json_object_set_new(o, "sections", secs);
     char *data = json_dumps(o, JSON_COMPACT);
@@ -319,7 +314,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
         set_value(d.doc, ARK_SLOT_TITLE, doc->title);
         xdb_doc_set_value(d.doc, ARK_SLOT_PATH, rel, strlen(rel));
         xdb_doc_set_value(d.doc, ARK_SLOT_SIGNATURE, signature, strlen(signature));
-        if (doc_period(doc, from, to)) {
+        if (doc_period(doc->date, doc->date_end, from, to)) {
             char year[5] = {from[0], from[1], from[2], from[3], 0};
             set_value(d.doc, ARK_SLOT_DATE_FROM, from);
             set_value(d.doc, ARK_SLOT_DATE_TO, to);

@@ -96,10 +96,6 @@ static int is_digit(char c)
 
 /* ---- dates ---- */
 
-static const char *const months[] = {"januar", "februar", "mars",     "april",   "mai",
-                                     "juni",   "juli",    "august",   "september", "oktober",
-                                     "november", "desember", NULL};
-
 /* Reads 1 to max digits at s[*i]; -1 when there are none. */
 static int number(const char *s, size_t n, size_t *i, int max)
 {
@@ -138,9 +134,9 @@ static int skip_dash(const char *s, size_t n, size_t *i)
 /* The month named at s[*i] (case-folded text), 1-12, or 0. */
 static int month_name(const char *s, size_t n, size_t *i)
 {
-    for (int m = 0; months[m]; m++) {
-        size_t k = strlen(months[m]);
-        if (*i + k <= n && strncmp(s + *i, months[m], k) == 0 &&
+    for (int m = 0; m < 12; m++) {
+        size_t k = strlen(doc_month_names[m]);
+        if (*i + k <= n && strncmp(s + *i, doc_month_names[m], k) == 0 &&
             (*i + k == n || !((s[*i + k] >= 'a' && s[*i + k] <= 'z')))) {
             *i += k;
             return m + 1;
@@ -505,10 +501,6 @@ static int find_body(const ark_doc *d, char *out, size_t cap)
     return 1;
 }
 
-static const char *const month_names[] = {"januar",  "februar",   "mars",     "april",
-                                          "mai",     "juni",      "juli",     "august",
-                                          "september", "oktober", "november", "desember"};
-
 /* "21.04.2023", "30.–31.01.2025", "mars 2026", "2023". */
 static void human_date(const ark_doc *d, char *out, size_t cap)
 {
@@ -517,7 +509,7 @@ static void human_date(const ark_doc *d, char *out, size_t cap)
     if (n == 4)
         snprintf(out, cap, "%s", s);
     else if (n == 7)
-        snprintf(out, cap, "%s %.4s", month_names[atoi(s + 5) - 1], s);
+        snprintf(out, cap, "%s %.4s", doc_month_names[atoi(s + 5) - 1], s);
     else if (strlen(d->date_end) == 10 && strncmp(d->date_end, s, 8) == 0)
         snprintf(out, cap, "%.2s.–%.2s.%.2s.%.4s", s + 8, d->date_end + 8, s + 5, s);
     else

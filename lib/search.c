@@ -116,27 +116,16 @@ static ark_status build_words(ark_searcher *s, const char *query, marks *m, xdb_
 /* The filters of the options, added to those of the query. */
 static ark_status option_filters(ark_searcher *s, const ark_search_options *o, flt_filters *f)
 {
-    char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
-    if (!o)
-        return ARK_OK;
-    if (o->from && *o->from) {
-        if (!flt_period(o->from, strlen(o->from), from, to)) {
-            set_error(s, "from: wants a date such as 2023, 2023-04 or 2023-04-21");
+    const char *const fields[] = {"fra", "til", "type"};
+    const char *values[] = {o ? o->from : NULL, o ? o->to : NULL, o ? o->kind : NULL};
+    for (size_t i = 0; i < 3; i++) {
+        const char *why;
+        if (values[i] && *values[i] &&
+            flt_add(f, fields[i], values[i], strlen(values[i]), &why) != ARK_OK) {
+            set_error(s, why);
             return ARK_EQUERY;
         }
-        if (!*f->from || strcmp(from, f->from) > 0)
-            memcpy(f->from, from, DOC_DATE_MAX);
     }
-    if (o->to && *o->to) {
-        if (!flt_period(o->to, strlen(o->to), from, to)) {
-            set_error(s, "to: wants a date such as 2023, 2023-04 or 2023-04-21");
-            return ARK_EQUERY;
-        }
-        if (!*f->to || strcmp(to, f->to) < 0)
-            memcpy(f->to, to, DOC_DATE_MAX);
-    }
-    if (o->kind && *o->kind)
-        snprintf(f->kind, sizeof f->kind, "%s", o->kind);
     return ARK_OK;
 }
 

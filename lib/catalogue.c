@@ -6,11 +6,9 @@
  * unknown field) is an error that names the entry, not a silent skip. */
 #include "catalogue.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "docfile.h"
 #include "strset.h"
@@ -278,11 +276,6 @@ static ark_status read_entries(loading *l, catalogue *c, xmlNodePtr root)
 /* Reads and parses the file; *doc the tree. */
 static ark_status parse_file(const char *path, xmlDocPtr *doc, char **detail)
 {
-    struct stat st;
-    if (stat(path, &st) != 0 && errno == ENOENT) {
-        *detail = ark_sprintf("%s: no such file", path);
-        return ARK_ENOTFOUND;
-    }
     docfile f;
     char *why = NULL;
     ark_status s = docfile_read(path, &f, &why);

@@ -13,8 +13,9 @@ static ark_status read_all(const char *path, ark_buf *b, char **detail)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
+        int gone = errno == ENOENT;
         *detail = ark_sprintf("cannot open: %s", strerror(errno));
-        return ARK_EIO;
+        return gone ? ARK_ENOTFOUND : ARK_EIO;
     }
     char chunk[65536];
     size_t n;

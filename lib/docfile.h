@@ -18,7 +18,7 @@ typedef struct {
     uint64_t hash; /* FNV-1a of the bytes */
 } docfile;
 
-/* Reads path.  On failure *detail is a message for the user (the caller frees
+/* Reads path.  ARK_ENOTFOUND when it does not exist.  On failure *detail is a message for the user (the caller frees
  * it) and out is left empty. */
 ark_status docfile_read(const char *path, docfile *out, char **detail);
 void docfile_free(docfile *d);

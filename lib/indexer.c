@@ -354,9 +354,7 @@ static ark_status write_file(run_state *r, const char *uid, const char *rel, con
         st = write_doc(r, puid, rel, &view, signature, 1, 0);
         doc_free(&view);
     } else if (st == ARK_OK) {
-        unsigned docid;
-        st = xdb_find(r->ix->db, puid, &docid);
-        st = st == ARK_OK ? xdb_delete(r->ix->db, puid) : st == ARK_ENOTFOUND ? ARK_OK : st;
+        st = xdb_delete(r->ix->db, puid); /* a view from before, if any; none is no error */
     }
     free(puid);
     return st;

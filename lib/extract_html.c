@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "extract.h"
+#include "minutes.h"
 #include "xalloc.h"
 #include "xmlsafe.h"
 
@@ -139,40 +140,6 @@ static void read_title(html_walk *w, xmlNodePtr n)
     ark_buf_free(&b);
 }
 
-/* The agenda number of "7. Åpne rusmiljøer" (7, and *rest after "7. "), or 0. */
-static unsigned agenda_number(const char *s, const char **rest)
-{
-    unsigned v = 0;
-    size_t i = 0;
-    /* three digits at most: "2023. ..." is a year */
-    for (; i < 3 && s[i] >= '0' && s[i] <= '9'; i++)
-        v = v * 10 + (unsigned)(s[i] - '0');
-    if (i == 0 || s[i] != '.' || s[i + 1] != ' ' || v == 0)
-        return 0;
-    *rest = s + i + 2;
-    return v;
-}
-
-/* Fills a section's number, heading and presenter from its heading text:
- * "7. Åpne rusmiljøer i sentrum v/AIS". */
-static void set_heading(doc_section *s, const char *text, size_t len)
-{
-    char *h = NULL;
-    doc_set(&h, text, len);
-    const char *rest = h;
-    s->number = agenda_number(h, &rest);
-    size_t n = strlen(rest);
-    const char *v = NULL;
-    for (const char *p = rest; (p = strstr(p, " v/")) != NULL; p++)
-        v = p;
-    if (v && v[3] && v > rest) {
-        doc_set(&s->presenter, v + 3, strlen(v + 3));
-        n = (size_t)(v - rest);
-    }
-    doc_set(&s->heading, rest, n);
-    free(h);
-}
-
 static void close_heading(html_walk *w, int level)
 {
     if (w->heading_open) {
@@ -180,7 +147,7 @@ static void close_heading(html_walk *w, int level)
         doc_section *s = &d->sections[d->nsections - 1];
         const char *text = d->text.data + w->heading_from;
         size_t len = d->text.len - w->heading_from;
-        set_heading(s, text, len);
+        minutes_heading(s, text, len);
         s->heading_end = d->text.len;
         if (level == 1 && !w->first_h1)
             doc_set(&w->first_h1, text, len);

@@ -221,22 +221,29 @@ static int find_date(const char *s, size_t n, char *date, char *end)
 /* ---- agenda items ---- */
 
 /* "7. Åpne rusmiljøer": the number, and where the heading text begins. */
-static unsigned item_number(const para *p, size_t *text_at)
+/* "7. Åpne rusmiljøer": the number (at most three digits, so "2023. ..." is
+ * a year), and where the heading text begins; 0 unless a capital follows. */
+static unsigned agenda_number(const char *s, size_t n, size_t *text_at)
 {
     size_t i = 0;
-    while (i < p->n && i < 3 && is_digit(p->s[i]))
+    while (i < n && i < 3 && is_digit(s[i]))
         i++;
-    if (i == 0 || i + 2 > p->n || p->s[i] != '.' || p->s[i + 1] != ' ')
+    if (i == 0 || i + 2 > n || s[i] != '.' || s[i + 1] != ' ')
         return 0;
     size_t t = i + 2;
-    while (t < p->n && p->s[t] == ' ')
+    while (t < n && s[t] == ' ')
         t++;
     utf8proc_int32_t cp = -1;
-    utf8proc_iterate((const utf8proc_uint8_t *)p->s + t, (utf8proc_ssize_t)(p->n - t), &cp);
+    utf8proc_iterate((const utf8proc_uint8_t *)s + t, (utf8proc_ssize_t)(n - t), &cp);
     if (cp < 0 || utf8proc_category(cp) != UTF8PROC_CATEGORY_LU)
         return 0;
     *text_at = t;
-    return (unsigned)atoi(p->s);
+    return (unsigned)atoi(s);
+}
+
+static unsigned item_number(const para *p, size_t *text_at)
+{
+    return agenda_number(p->s, p->n, text_at);
 }
 
 /* Splits "Åpne rusmiljøer i sentrum v/AIS 14.40" into heading and presenter
@@ -250,19 +257,31 @@ static void set_heading(doc_section *s, const char *h, size_t n)
         while (n && h[n - 1] == ' ')
             n--;
     }
-    for (size_t i = n; i >= 2; i--) {
-        if (h[i - 2] == 'v' && h[i - 1] == '/' && (i == 2 || h[i - 3] == ' ')) {
+    for (size_t i = n; i >= 3; i--) {
+        if (h[i - 2] == 'v' && h[i - 1] == '/' && h[i - 3] == ' ') {
             size_t p = i;
             while (p < n && h[p] == ' ')
                 p++;
             if (p < n && n - p <= 60) {
                 doc_set(&s->presenter, h + p, n - p);
-                n = i >= 3 ? i - 3 : 0;
+                n = i - 3;
             }
             break;
         }
     }
     doc_set(&s->heading, h, n);
+}
+
+void minutes_heading(doc_section *s, const char *text, size_t len)
+{
+    char *h = NULL;
+    doc_set(&h, text, len); /* white space collapsed */
+    size_t n = strlen(h), at = 0;
+    unsigned num = agenda_number(h, n, &at);
+    if (num)
+        s->number = num;
+    set_heading(s, h + at, n - at);
+    free(h);
 }
 
 static int is_trailer(const para *p)

@@ -32,6 +32,11 @@
 
 void minutes_read(ark_doc *d);
 
+/* Fills a section's number, heading and presenter from a heading's text, as
+ * for agenda items: "7. Åpne rusmiljøer i sentrum v/AIS 14.40" → 7, "Åpne
+ * rusmiljøer i sentrum", "AIS".  For headings that markup (HTML) gives. */
+void minutes_heading(doc_section *s, const char *text, size_t len);
+
 /* Sets a human title when the document has none, or only its first line:
  * "Politirådet 21.04.2023 — referat", from the body named in the header
  * (a word ending in "-rådet", "-styret", "-utvalget"), the date and the

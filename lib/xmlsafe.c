@@ -105,18 +105,10 @@ static char *describe(const parse_error *e, const char *what)
     return ark_sprintf("broken %s at line %d: %s", what, e->line, e->message);
 }
 
-/* Makes a context that records its first error instead of printing it. */
-static xmlParserCtxtPtr new_context(int html, parse_error *e)
-{
-    xmlParserCtxtPtr ctxt = html ? htmlNewParserCtxt() : xmlNewParserCtxt();
-    if (!ctxt || !ctxt->sax)
-        abort(); /* only out of memory; as ark_malloc does */
-    ctxt->_private = e;
-    ctxt->sax->serror = record_error;
-    return ctxt;
-}
-
-ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, char **detail)
+/* Parses data as XML (html 0) or HTML in the given encoding (NULL: as the
+ * markup declares), recording the first error instead of printing it. */
+static ark_status parse(int html, const char *data, size_t len, const char *enc, xmlDocPtr *out,
+                        char **detail)
 {
     *out = NULL;
     ark_status st = check_size(len, detail);
@@ -124,44 +116,50 @@ ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, char *
         return st;
     xmlsafe_init();
     parse_error e = {0, 0, NULL};
-    xmlParserCtxtPtr ctxt = new_context(0, &e);
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, XMLSAFE_XML_OPTIONS);
-    if (doc && (!ctxt->wellFormed || !xmlDocGetRootElement(doc))) {
+    xmlParserCtxtPtr ctxt = html ? htmlNewParserCtxt() : xmlNewParserCtxt();
+    if (!ctxt || !ctxt->sax)
+        abort(); /* only out of memory; as ark_malloc does */
+    ctxt->_private = &e;
+    ctxt->sax->serror = record_error;
+    xmlDocPtr doc =
+        html ? htmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, XMLSAFE_HTML_OPTIONS)
+             : xmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, XMLSAFE_XML_OPTIONS);
+    if (doc && !html && (!ctxt->wellFormed || !xmlDocGetRootElement(doc))) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
     xmlFreeParserCtxt(ctxt);
-    if (!doc) {
-        *detail = describe(&e, "XML");
-        free(e.message);
-        return ARK_EPARSE;
-    }
+    *detail = doc ? NULL : describe(&e, html ? "HTML" : "XML");
     free(e.message);
     *out = doc;
-    return ARK_OK;
+    return doc ? ARK_OK : ARK_EPARSE;
 }
 
-/* Whether the data holds a NUL byte where HTML cannot have one: UTF-16 and
- * UTF-32 (a NUL among the first four bytes) have them everywhere. */
-static const char *stray_nul(const char *data, size_t len)
+ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, char **detail)
 {
-    if (len >= 2 && ((unsigned char)data[0] == 0xFF || (unsigned char)data[0] == 0xFE))
-        return NULL;
-    if (memchr(data, '\0', len < 4 ? len : 4))
-        return NULL;
-    return len ? memchr(data, '\0', len) : NULL;
+    return parse(0, data, len, NULL, out, detail);
 }
 
-/* Whether libxml2 can tell the page's encoding itself: a byte-order mark,
- * UTF-16 or UTF-32 (a NUL among the first four bytes), or a <meta charset>
- * or http-equiv.  (The HTML parser does not read an XML declaration's
- * encoding; a well-formed XHTML page does not come here.) */
-static int declares_charset(const char *data, size_t len)
+/* UTF-16 or UTF-32: a byte-order mark, or a NUL among the first four bytes. */
+static int is_wide(const char *data, size_t len)
 {
     const unsigned char *u = (const unsigned char *)data;
-    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
-        return 1;
-    if (memchr(data, '\0', len < 4 ? len : 4))
+    return (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) ||
+           memchr(data, '\0', len < 4 ? len : 4) != NULL;
+}
+
+/* A NUL byte where HTML cannot have one (wide encodings have them everywhere). */
+static const char *stray_nul(const char *data, size_t len)
+{
+    return len && !is_wide(data, len) ? memchr(data, '\0', len) : NULL;
+}
+
+/* Whether libxml2 can tell the page's encoding itself: a wide encoding, or
+ * a <meta charset> or http-equiv.  (The HTML parser does not read an XML
+ * declaration's encoding; a well-formed XHTML page does not come here.) */
+static int declares_charset(const char *data, size_t len)
+{
+    if (is_wide(data, len))
         return 1;
     size_t n = len < 4096 ? len : 4096;
     for (size_t i = 0; i + 7 <= n; i++)
@@ -173,32 +171,17 @@ static int declares_charset(const char *data, size_t len)
 ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char **detail)
 {
     *out = NULL;
-    ark_status st = check_size(len, detail);
-    if (st != ARK_OK)
-        return st;
     const char *nul = stray_nul(data, len);
     if (nul) {
         *detail = ark_sprintf("binary file (NUL byte at offset %zu)", (size_t)(nul - data));
         return ARK_EBINARY;
     }
-    xmlsafe_init();
-    parse_error e = {0, 0, NULL};
-    xmlParserCtxtPtr ctxt = new_context(1, &e);
     /* libxml2 2.9 reads a page that declares nothing as Latin-1: read it
      * as UTF-8 unless it is not, as plain text is read */
     const char *enc = declares_charset(data, len)          ? NULL
                       : ark_utf8_is_legacy(data, len) ? "windows-1252"
                                                       : "UTF-8";
-    xmlDocPtr doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, XMLSAFE_HTML_OPTIONS);
-    xmlFreeParserCtxt(ctxt);
-    if (!doc) {
-        *detail = describe(&e, "HTML");
-        free(e.message);
-        return ARK_EPARSE;
-    }
-    free(e.message);
-    *out = doc;
-    return ARK_OK;
+    return parse(1, data, len, enc, out, detail);
 }
 
 void xmlsafe_walk(xmlNodePtr first, int max_depth, xmlsafe_enter_fn enter, xmlsafe_leave_fn leave,

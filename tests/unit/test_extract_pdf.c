@@ -310,7 +310,7 @@ static void test_make_pdf_tool(const char *self)
     snprintf(tool, sizeof tool, "%.*s/make_pdf", slash ? (int)(slash - self) : 1,
              slash ? self : ".");
     if (access(tool, X_OK) != 0 || !make_tmpdir("extract-pdf")) {
-        ok(1, "# skip %s not built", tool);
+        ok(0, "the make_pdf tool is built next to this test: %s", tool);
         return;
     }
     const char *out = tmp_path("tool.pdf");

@@ -37,7 +37,7 @@ static int is_blank(char c)
 /* Appends page i's text, after a blank line when text came before, and marks
  * where it begins.  Surrounding white space is dropped so that a page begins
  * at its first word and empty pages add nothing. */
-static void add_page(ark_doc *d, PopplerDocument *doc, int i, int *any)
+static void add_page(ark_doc *d, PopplerDocument *doc, int i)
 {
     PopplerPage *page = poppler_document_get_page(doc, i);
     char *text = page ? poppler_page_get_text(page) : NULL;
@@ -47,11 +47,10 @@ static void add_page(ark_doc *d, PopplerDocument *doc, int i, int *any)
         s++, n--;
     while (n > 0 && is_blank(s[n - 1]))
         n--;
-    if (n > 0 && *any)
+    if (n > 0 && d->text.len > 0)
         ark_buf_adds(&d->text, "\n\n");
     doc_add_page(d);
     add_text(&d->text, s, n, &d->invalid_bytes);
-    *any |= n > 0;
     g_free(text);
     if (page)
         g_object_unref(page);
@@ -90,15 +89,14 @@ static void set_title(ark_doc *d, PopplerDocument *doc)
     if (!raw)
         return;
     ark_buf b = ARK_BUF_INIT;
-    size_t invalid = 0;
-    add_text(&b, raw, strlen(raw), &invalid);
+    ark_utf8_append(&b, raw, strlen(raw));
     g_free(raw);
     const char *s = b.data ? b.data : "";
     size_t n = b.len;
     while (n > 0 && is_blank(*s))
         s++, n--;
-    const char *dash = strstr(s, " - ");
-    if (strncmp(s, "Microsoft ", 10) == 0 && dash && dash - s < 40) {
+    const char *dash = strncmp(s, "Microsoft ", 10) == 0 ? strstr(s, " - ") : NULL;
+    if (dash && dash - s < 40) {
         n -= (size_t)(dash + 3 - s);
         s = dash + 3;
     }
@@ -147,9 +145,8 @@ ark_status extract_pdf(const char *data, size_t len, ark_doc *d, char **detail)
         g_object_unref(doc);
         return ARK_ETOOBIG;
     }
-    int any = 0;
     for (int i = 0; i < npages; i++)
-        add_page(d, doc, i, &any);
+        add_page(d, doc, i);
     set_title(d, doc);
     g_object_unref(doc);
     d->reflow = 1;

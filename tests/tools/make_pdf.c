@@ -19,21 +19,6 @@
 #define FONT_SIZE 11.0
 #define LEADING 1.4 /* line height as a multiple of the font size */
 
-/* fontconfig keeps the configuration it loads for cairo until exit: not a
- * leak of ours (the same as tests/lsan.supp, built in so that the sanitizer
- * build passes however it is run). */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig.so\n";
-}
-
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-    return "print_suppressions=0";
-}
-
 /* The font size at which every line of text fits between the margins. */
 static double fit_size(cairo_t *cr, const char *text)
 {

@@ -23,21 +23,6 @@
 
 #include "scratch.h"
 
-/* fontconfig keeps the configuration it loads for cairo until exit: not a
- * leak of ours (the same as tests/lsan.supp, built in so that the sanitizer
- * build passes however it is run). */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:libfontconfig.so\n";
-}
-
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-    return "print_suppressions=0";
-}
-
 static const char page1[] = "Referat Politirådet i Oslo 21.04.2023\n"
                             "Til stede: OPD, Oslo kommune\n"
                             "Politiet vil styrke det kriminalitets-\n"

@@ -17,12 +17,24 @@ typedef struct {
     const char *s;
     size_t n;
     size_t off; /* offset in the text */
+    char *f;    /* the paragraph case-folded, for matching words */
 } para;
 
 typedef struct {
     para *p;
     size_t n;
 } paras;
+
+/* A case-folded copy of s[0..n); the caller frees it. */
+static char *fold(const char *s, size_t n)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    if (k < 0)
+        return ark_strndup(s, n);
+    return (char *)out;
+}
 
 /* The text's paragraphs: runs of lines between blank lines. */
 static paras split_paras(const ark_doc *d)
@@ -57,36 +69,26 @@ static paras split_paras(const ark_doc *d)
             cap = cap ? cap * 2 : 64;
             ps.p = ark_realloc(ps.p, cap * sizeof *ps.p);
         }
-        ps.p[ps.n++] = (para){t + start, end - start, start};
+        ps.p[ps.n++] = (para){t + start, end - start, start, fold(t + start, end - start)};
     }
     return ps;
 }
 
-/* A case-folded copy of s[0..n); the caller frees it. */
-static char *fold(const char *s, size_t n)
+static void free_paras(paras *ps)
 {
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-    if (k < 0)
-        return ark_strndup(s, n);
-    return (char *)out;
+    for (size_t i = 0; i < ps->n; i++)
+        free(ps->p[i].f);
+    free(ps->p);
 }
 
 static int has(const para *p, const char *needle)
 {
-    char *f = fold(p->s, p->n);
-    int found = strstr(f, needle) != NULL;
-    free(f);
-    return found;
+    return strstr(p->f, needle) != NULL;
 }
 
 static int starts(const para *p, const char *prefix)
 {
-    char *f = fold(p->s, p->n < 64 ? p->n : 64);
-    int yes = strncmp(f, prefix, strlen(prefix)) == 0;
-    free(f);
-    return yes;
+    return strncmp(p->f, prefix, strlen(prefix)) == 0;
 }
 
 static int is_digit(char c)
@@ -298,7 +300,7 @@ static int is_marking(const para *p)
                                         "begrenset", "intern", "internt", NULL};
     if (p->n > MARKING_MAX)
         return 0;
-    char *f = fold(p->s, p->n);
+    const char *f = p->f;
     int yes = 0;
     for (size_t i = 0; marks[i] && !yes; i++) {
         size_t k = strlen(marks[i]);
@@ -306,7 +308,6 @@ static int is_marking(const para *p)
               (f[k] == '\0' || f[k] == ' ' || f[k] == ',' || f[k] == '.' || f[k] == ':' ||
                f[k] == ';' || f[k] == '(');
     }
-    free(f);
     return yes;
 }
 
@@ -453,15 +454,10 @@ void minutes_read(ark_doc *d)
             if (!starts(&ps.p[k], "møtetid") && !starts(&ps.p[k], "møtedato") &&
                 !starts(&ps.p[k], "dato:"))
                 continue;
-            char *f = fold(ps.p[k].s, ps.p[k].n);
-            find_date(f, strlen(f), d->date, d->date_end);
-            free(f);
+            find_date(ps.p[k].f, strlen(ps.p[k].f), d->date, d->date_end);
         }
-        for (size_t k = 0; k < header_end && !*d->date; k++) {
-            char *f = fold(ps.p[k].s, ps.p[k].n);
-            find_date(f, strlen(f), d->date, d->date_end);
-            free(f);
-        }
+        for (size_t k = 0; k < header_end && !*d->date; k++)
+            find_date(ps.p[k].f, strlen(ps.p[k].f), d->date, d->date_end);
     }
     if (!d->kind) {
         const char *kind = find_kind(&ps, header_end);
@@ -475,7 +471,7 @@ void minutes_read(ark_doc *d)
             if (is_marking(&ps.p[k]))
                 d->access = DOC_INTERNAL;
     }
-    free(ps.p);
+    free_paras(&ps);
 }
 
 /* ---- title ---- */

@@ -207,33 +207,39 @@ static span head_word(span s)
     return (span){s.s, i};
 }
 
-/* out ends with a letter and a hyphen; next is the text after the break.
- * Drops the hyphen when the joined word is a word; keeps it, joined, when
- * not.  Returns 0 when the hyphen is a real one before a conjunction. */
-static int join_hyphen(flow *f, span next)
+typedef enum {
+    HY_REAL,    /* before a conjunction ("Barne- og"): hyphen and space stay */
+    HY_UNKNOWN, /* the joined word is not known: the hyphen stays */
+    HY_INNER,   /* the word already has a hyphen ("én-til-"): the hyphen stays */
+    HY_WORD,    /* the joined word is a word: the hyphen is taken off out */
+} hyphen_kind;
+
+/* out ends with a letter and a hyphen; next is the text after the break
+ * (a line end, or "- " inside a line).  Says what the hyphen is. */
+static hyphen_kind hyphen_break(flow *f, span next)
 {
     span w = head_word(next);
     if (w.n == 0 || is_conjunction(w.s, w.n))
-        return 0;
+        return HY_REAL;
     ark_buf *out = f->out;
-    out->len--; /* the hyphen */
+    out->len--; /* look at the word without its hyphen */
     span t = tail_word(out, f->para_start);
-    int has_inner_hyphen = t.s > out->data + f->para_start && t.s[-1] == '-';
+    out->len++;
+    if (t.s > out->data + f->para_start && t.s[-1] == '-')
+        return HY_INNER;
     char joined[MAX_JOIN_WORD];
-    int known = 0;
-    if (t.n && t.n + w.n < sizeof joined && f->is_word && !has_inner_hyphen) {
-        memcpy(joined, t.s, t.n);
-        memcpy(joined + t.n, w.s, w.n);
-        known = f->is_word(f->ctx, joined, t.n + w.n);
-    }
-    if (!known)
-        ark_buf_addc(out, '-');
-    out->data[out->len] = '\0';
-    return 1;
+    if (!t.n || t.n + w.n >= sizeof joined || !f->is_word)
+        return HY_UNKNOWN;
+    memcpy(joined, t.s, t.n);
+    memcpy(joined + t.n, w.s, w.n);
+    if (!f->is_word(f->ctx, joined, t.n + w.n))
+        return HY_UNKNOWN;
+    out->data[--out->len] = '\0';
+    return HY_WORD;
 }
 
 /* Appends a line's text, undoing "word- word" inside it where the hyphen
- * is a line break's leftover. */
+ * is a line break's leftover: "til- én", "kriminalitets- forebyggende". */
 static void add_line_text(flow *f, span l)
 {
     for (size_t i = 0; i < l.n; i++) {
@@ -243,38 +249,13 @@ static void add_line_text(flow *f, span l)
                 ark_buf_addc(f->out, ' ');
             continue;
         }
-        if (c != '-' || i + 2 >= l.n || l.s[i + 1] != ' ' ||
-            !is_letter(last_cp(l.s, i)) || !is_lower(first_cp(l.s + i + 2, l.n - i - 2))) {
-            ark_buf_addc(f->out, c);
+        ark_buf_addc(f->out, c);
+        if (c != '-' || i + 2 >= l.n || l.s[i + 1] != ' ' || !is_letter(last_cp(l.s, i)) ||
+            !is_lower(first_cp(l.s + i + 2, l.n - i - 2)))
             continue;
-        }
-        /* "til- én" or "kriminalitets- forebyggende": join only when the
-         * word before already has a hyphen or the joined word is a word */
-        ark_buf_addc(f->out, '-');
-        size_t before = f->out->len;
-        span next = {l.s + i + 2, l.n - i - 2};
-        span w = head_word(next);
-        if (w.n == 0 || is_conjunction(w.s, w.n))
-            continue;
-        /* the word before the hyphen */
-        size_t k = before - 1;
-        while (k > f->para_start && f->out->data[k - 1] != ' ')
-            k--;
-        int inner = memchr(f->out->data + k, '-', before - 1 - k) != NULL;
-        char joined[MAX_JOIN_WORD];
-        size_t tn = before - 1 - k;
-        int known = 0;
-        if (!inner && f->is_word && tn + w.n < sizeof joined) {
-            memcpy(joined, f->out->data + k, tn);
-            memcpy(joined + tn, w.s, w.n);
-            known = f->is_word(f->ctx, joined, tn + w.n);
-        }
-        if (known) {
-            f->out->len--;
-            f->out->data[f->out->len] = '\0';
-        }
-        if (known || inner)
-            i++; /* skip the space */
+        hyphen_kind h = hyphen_break(f, (span){l.s + i + 2, l.n - i - 2});
+        if (h == HY_WORD || h == HY_INNER)
+            i++; /* the space goes */
     }
 }
 
@@ -345,7 +326,7 @@ void reflow_text(const char *text, size_t len, extract_word_fn is_word, void *ct
             utf8proc_int32_t first = first_cp(l.s, l.n);
             if (prev.n >= 2 && prev.s[prev.n - 1] == '-' && is_letter(last_cp(prev.s, prev.n - 1)) &&
                 is_letter(first))
-                join = join_hyphen(&f, l) ? 2 : 1;
+                join = hyphen_break(&f, l) == HY_REAL ? 1 : 2;
             else if (is_lower(first) || (is_digit(l.s[0]) && !is_numbered(prev)) ||
                      ((l.s[0] == '(' || l.s[0] == ',') && !ends_sentence(prev)))
                 join = 1;

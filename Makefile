@@ -19,7 +19,7 @@ SAN ?=
 
 DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
                 libhunspell-dev hunspell-no libxml2-dev libpoppler-glib-dev libcairo2-dev \
-                perl python3 clang
+                libmicrohttpd-dev curl chromium chromium-driver perl python3 clang
 
 CC := gcc
 CXX := g++
@@ -43,7 +43,9 @@ endif
 LIB_C := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_C:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/lib/xapian-shim.o
 LIBARKIV := $(BUILD)/libarkiv.a
-BINS := $(BUILD)/bin/arkiv-index $(BUILD)/bin/arkiv-search $(BUILD)/bin/arkiv-analyze
+BINS := $(BUILD)/bin/arkiv-index $(BUILD)/bin/arkiv-search $(BUILD)/bin/arkiv-analyze \
+        $(BUILD)/bin/arkiv-searchd
+SEARCHD_OBJ := $(patsubst searchd/%.c,$(BUILD)/obj/searchd/%.o,$(wildcard searchd/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 OTHER_TESTS := $(BUILD)/tests/ranking $(BUILD)/tests/fuzz_smoke
 FUZZ_TARGETS := analyzer query
@@ -80,6 +82,14 @@ $(BUILD)/obj/%.o: %.cc
 
 $(LIBARKIV): $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The daemon: libmicrohttpd, and the web page's directory as its default.
+$(BUILD)/obj/searchd/%.o: CFLAGS += $(shell pkg-config --cflags libmicrohttpd) \
+                                    -D_DEFAULT_SOURCE -DARKIV_WEB_DIR='"$(abspath searchd/web)"'
+$(BUILD)/bin/arkiv-searchd: $(SEARCHD_OBJ) $(LIBARKIV)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(shell pkg-config --libs libmicrohttpd) -lpthread
 
 $(BUILD)/bin/%: $(BUILD)/obj/indexer/%.o $(LIBARKIV)
 	@mkdir -p $(dir $@)

@@ -100,6 +100,7 @@ typedef struct {
     ark_hit *hits;
     size_t nhits;
     unsigned total; /* number of matching documents (exact up to 10,000) */
+    int total_exact; /* whether total is exact rather than an estimate */
     ark_facet *kinds; /* with the facets option: matches per kind, */
     size_t nkinds;
     ark_facet *years; /* and per year, in order */
@@ -127,6 +128,9 @@ typedef struct {
     const char *kind;       /* only this kind (as type: in the query) */
     const char *from;       /* only documents dated from this day, month or year */
     const char *to;         /* and up to this one (same forms as fra:/til:) */
+    unsigned max_words;     /* > 0: refuse (ARK_EQUERY) a query with more words */
+    double time_limit;      /* > 0: seconds after which matching stops and the
+                               hits and counts are those found by then */
 } ark_search_options;
 
 /* Opens the index at dbpath for searching; ARK_ENOTFOUND when there is none,
@@ -143,8 +147,65 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
                       ark_results **out);
 void ark_results_free(ark_results *r);
 
+/* Brings the searcher up to the index's latest commit (cheap when nothing
+ * changed).  Searches retry by themselves when a commit lands mid-search. */
+ark_status ark_searcher_refresh(ark_searcher *s);
+
+/* The index's revision (it grows with every commit) and how many documents
+ * a reader sees (internal: staff, else the public). */
+ark_status ark_searcher_stats(ark_searcher *s, int internal, unsigned *documents,
+                              unsigned long *revision);
+
 /* The Xapian query arkiv runs for query, for --explain and tests; the caller
  * frees it.  NULL (with the status) when the query has no words. */
 ark_status ark_search_describe(ark_searcher *s, const char *query, char **out);
+
+/* ------------------------------------------------------------------ documents */
+
+typedef struct {
+    unsigned number; /* the agenda item; 0 for text outside agenda items */
+    char *heading;   /* its heading, presenter and access level ("public", */
+    char *presenter; /* "internal"), or "" */
+    char *access;
+    char *text;   /* the block's text */
+    char *marked; /* the same, escaped for HTML, the query's matches between
+                     the markers (only escaped without a query) */
+} ark_block;
+
+typedef struct {
+    char *id; /* the path, as in ark_hit */
+    char *title, *date, *date_end, *kind, *access, *format, *description;
+    char **participants;
+    size_t nparticipants;
+    unsigned pages;    /* 0: the format has no pages */
+    ark_block *blocks; /* the text in order: agenda items and what lies between */
+    size_t nblocks;
+} ark_document;
+
+/* The document at path (ark_hit.path) as the reader sees it: a public
+ * reader gets the public view (without internal passages), and
+ * ARK_ENOTFOUND for an internal document, exactly as for one that does not
+ * exist.  query (may be NULL or ""): the matches to mark, with the markers and
+ * the internal flag of opts.  The caller frees *out with ark_document_free. */
+ark_status ark_document_get(ark_searcher *s, const char *path, const char *query,
+                            const ark_search_options *opts, ark_document **out);
+void ark_document_free(ark_document *d);
+
+/* ------------------------------------------------------------------ suggestions */
+
+/* Up to max completions of the last word of text, most frequent first, each
+ * the whole text with that word completed ("åpne rus" → "åpne rusmiljø").
+ * Only words the reader (opts->internal) can find are offered.  The caller
+ * frees *out with ark_strings_free. */
+ark_status ark_complete(ark_searcher *s, const char *text, const ark_search_options *opts,
+                        size_t max, char ***out, size_t *n);
+void ark_strings_free(char **v, size_t n);
+
+/* "Did you mean": query with its unknown or rare words replaced by close
+ * spellings of words in the index ("rusmijlø" → "rusmiljø"), when that
+ * query finds more than `found` documents for the reader; else *out is NULL.
+ * The caller frees *out. */
+ark_status ark_did_you_mean(ark_searcher *s, const char *query, const ark_search_options *opts,
+                            unsigned found, char **out);
 
 #endif

@@ -10,18 +10,13 @@
 #include "filters.h"
 #include "qbuild.h"
 #include "query.h"
+#include "searcher.h"
 #include "snippet.h"
 #include "terms.h"
 #include "xalloc.h"
 #include "xapian-shim.h"
 
-struct ark_searcher {
-    xdb *db;
-    ana *ana;
-    char *error;
-};
-
-static void set_error(ark_searcher *s, const char *msg)
+void srch_set_error(ark_searcher *s, const char *msg)
 {
     free(s->error);
     s->error = ark_strdup(msg);
@@ -75,42 +70,115 @@ const char *ark_searcher_error(const ark_searcher *s)
     return s->error;
 }
 
-/* Parses and builds query; fills the sets of words to mark. */
-/* The sets of what a query looks for, for marking snippets. */
-typedef struct {
-    strset *words, *stems, *folds;
-} marks;
+ark_status ark_searcher_refresh(ark_searcher *s)
+{
+    ark_status st = xdb_reopen(s->db);
+    if (st != ARK_OK)
+        srch_set_error(s, xdb_error(s->db));
+    return st;
+}
 
-static void marks_init(marks *m)
+ark_status ark_searcher_stats(ark_searcher *s, int internal, unsigned *documents,
+                              unsigned long *revision)
+{
+    *documents = 0;
+    *revision = 0;
+    const char *visible = internal ? ARK_VISIBLE_INTERNAL : ARK_VISIBLE_PUBLIC;
+    ark_status st = xdb_term_freq(s->db, visible, strlen(visible), documents);
+    if (st == ARK_OK)
+        st = xdb_revision(s->db, revision);
+    if (st != ARK_OK)
+        srch_set_error(s, xdb_error(s->db));
+    return st;
+}
+
+void srch_marks_init(srch_marks *m)
 {
     m->words = strset_new();
     m->stems = strset_new();
     m->folds = strset_new();
 }
 
-static void marks_free(marks *m)
+void srch_marks_free(srch_marks *m)
 {
     strset_free(m->words);
     strset_free(m->stems);
     strset_free(m->folds);
 }
 
+/* How many words the tree asks for; a phrase counts each of its words. */
+static size_t count_words(const qp_node *n)
+{
+    size_t count = 0;
+    if (n->text) {
+        int in_word = 0;
+        for (const char *p = n->text; *p; p++) {
+            int space = *p == ' ' || *p == '\t' || *p == '\n';
+            count += !space && !in_word;
+            in_word = !space;
+        }
+    }
+    for (size_t i = 0; i < n->nkids; i++)
+        count += count_words(n->kids[i]);
+    return count;
+}
+
 /* The words of query, analyzed and built; ARK_EEMPTYQUERY when it has none. */
-static ark_status build_words(ark_searcher *s, const char *query, marks *m, xdb_query **out)
+static ark_status build_words(ark_searcher *s, const char *query, unsigned max_words,
+                              srch_marks *m, xdb_query **out)
 {
     qp_node *tree;
     const char *why = NULL;
     ark_status st = qp_parse(query, strlen(query), &tree, &why);
     if (st != ARK_OK) {
-        set_error(s, why);
+        srch_set_error(s, why);
         return st;
+    }
+    if (max_words && count_words(tree) > max_words) {
+        qp_free(tree);
+        char *msg = ark_sprintf("the query has more than %u words", max_words);
+        srch_set_error(s, msg);
+        free(msg);
+        return ARK_EQUERY;
     }
     qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds, 0};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
     if (st != ARK_OK)
-        set_error(s, why ? why : ark_status_message(st));
+        srch_set_error(s, why ? why : ark_status_message(st));
     return st;
+}
+
+/* The term that marks what the reader may see. */
+static xdb_query *visible_term(const ark_search_options *o)
+{
+    const char *visible = o && o->internal ? ARK_VISIBLE_INTERNAL : ARK_VISIBLE_PUBLIC;
+    return xdb_query_term(visible, strlen(visible), 1);
+}
+
+xdb_query *srch_visible(const xdb_query *q, const ark_search_options *o)
+{
+    xdb_query *subs[2] = {(xdb_query *)q, visible_term(o)};
+    xdb_query *out = xdb_query_combine(XDB_OP_FILTER, subs, 2);
+    xdb_query_free(subs[1]);
+    return out;
+}
+
+ark_status srch_count(ark_searcher *s, const xdb_query *q, unsigned *count)
+{
+    *count = 0;
+    xdb_search_opts xo = {0, 0, -1, 0, {0}, 0, 0};
+    xdb_mset *m;
+    ark_status st = xdb_search(s->db, q, &xo, &m);
+    if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
+        st = xdb_search(s->db, q, &xo, &m);
+    if (st != ARK_OK) {
+        srch_set_error(s, xdb_error(s->db));
+        return st;
+    }
+    *count = xdb_mset_estimate(m);
+    xdb_mset_free(m);
+    return ARK_OK;
 }
 
 /* The filters of the options, added to those of the query. */
@@ -122,17 +190,14 @@ static ark_status option_filters(ark_searcher *s, const ark_search_options *o, f
         const char *why;
         if (values[i] && *values[i] &&
             flt_add(f, fields[i], values[i], strlen(values[i]), &why) != ARK_OK) {
-            set_error(s, why);
+            srch_set_error(s, why);
             return ARK_EQUERY;
         }
     }
     return ARK_OK;
 }
 
-/* The whole query: its words (or every document, for filters alone),
- * filtered by what the reader may see and by the filters.  *filters_only
- * tells that there were no words. */
-static ark_status build(ark_searcher *s, const char *query, const ark_search_options *o, marks *m,
+ark_status srch_build(ark_searcher *s, const char *query, const ark_search_options *o, srch_marks *m,
                         xdb_query **out, int *filters_only)
 {
     *out = NULL;
@@ -143,13 +208,13 @@ static ark_status build(ark_searcher *s, const char *query, const ark_search_opt
     const char *why = NULL;
     ark_status st = flt_extract(query, &f, &rest, &why);
     if (st != ARK_OK) {
-        set_error(s, why);
+        srch_set_error(s, why);
         return st;
     }
     st = option_filters(s, o, &f);
     xdb_query *words = NULL;
     if (st == ARK_OK)
-        st = build_words(s, rest, m, &words);
+        st = build_words(s, rest, o ? o->max_words : 0, m, &words);
     free(rest);
     if (st == ARK_EEMPTYQUERY && flt_any(&f)) {
         words = xdb_query_all();
@@ -161,8 +226,7 @@ static ark_status build(ark_searcher *s, const char *query, const ark_search_opt
     xdb_query *subs[5];
     size_t n = 0;
     subs[n++] = words;
-    const char *visible = o && o->internal ? ARK_VISIBLE_INTERNAL : ARK_VISIBLE_PUBLIC;
-    subs[n++] = xdb_query_term(visible, strlen(visible), 1);
+    subs[n++] = visible_term(o);
     if (*f.kind) {
         char *k = ark_sprintf("%s%s", ARK_PREFIX_KIND, f.kind);
         subs[n++] = xdb_query_term(k, strlen(k), 1);
@@ -278,7 +342,8 @@ static ark_facet *facets_of(const xdb_mset *m, unsigned f, size_t *n)
 static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o,
                       const snip_options *so, int filters_only, ark_results **out)
 {
-    xdb_search_opts xo = {o ? o->offset : 0, o && o->limit ? o->limit : 10, -1, 0, {0}, 0};
+    xdb_search_opts xo = {o ? o->offset : 0, o && o->limit ? o->limit : 10, -1, 0, {0}, 0,
+                          o ? o->time_limit : 0};
     ark_sort sort = o ? o->sort : ARK_SORT_RELEVANCE;
     if (sort == ARK_SORT_RELEVANCE && filters_only)
         sort = ARK_SORT_NEWEST;
@@ -293,11 +358,12 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
     xdb_mset *m;
     ark_status st = xdb_search(s->db, q, &xo, &m);
     if (st != ARK_OK) {
-        set_error(s, xdb_error(s->db));
+        srch_set_error(s, xdb_error(s->db));
         return st;
     }
     ark_results *r = ark_calloc(1, sizeof *r);
     r->total = xdb_mset_estimate(m);
+    r->total_exact = xdb_mset_exact(m);
     r->nhits = xdb_mset_size(m);
     r->hits = ark_calloc(r->nhits, sizeof *r->hits);
     if (o && o->facets) {
@@ -317,11 +383,11 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
                       ark_results **out)
 {
     *out = NULL;
-    marks m;
-    marks_init(&m);
+    srch_marks m;
+    srch_marks_init(&m);
     xdb_query *q = NULL;
     int filters_only;
-    ark_status st = build(s, query, o, &m, &q, &filters_only);
+    ark_status st = srch_build(s, query, o, &m, &q, &filters_only);
     if (st == ARK_OK) {
         snip_options so = {m.words,
                            m.stems,
@@ -336,7 +402,7 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
             st = run(s, q, o, sop, filters_only, out); /* the indexer committed meanwhile */
     }
     xdb_query_free(q);
-    marks_free(&m);
+    srch_marks_free(&m);
     return st;
 }
 
@@ -371,14 +437,14 @@ void ark_results_free(ark_results *r)
 ark_status ark_search_describe(ark_searcher *s, const char *query, char **out)
 {
     *out = NULL;
-    marks m;
-    marks_init(&m);
+    srch_marks m;
+    srch_marks_init(&m);
     xdb_query *q = NULL;
     int filters_only;
-    ark_status st = build(s, query, NULL, &m, &q, &filters_only);
+    ark_status st = srch_build(s, query, NULL, &m, &q, &filters_only);
     if (st == ARK_OK)
         *out = xdb_query_describe(q);
     xdb_query_free(q);
-    marks_free(&m);
+    srch_marks_free(&m);
     return st;
 }

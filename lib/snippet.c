@@ -138,12 +138,13 @@ static int is_space_byte(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Appends text with white space collapsed and, for HTML, escaped. */
-static void add_text(ark_buf *b, const char *s, size_t n, int html)
+/* Appends text, escaped for HTML if asked, with runs of white space
+ * collapsed into one space if asked. */
+static void add_text(ark_buf *b, const char *s, size_t n, int html, int collapse)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (is_space_byte(c)) {
+        if (collapse && is_space_byte(c)) {
             if (b->len == 0 || b->data[b->len - 1] != ' ')
                 ark_buf_addc(b, ' ');
         } else if (html && c == '&') {
@@ -191,16 +192,37 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
     size_t at = c.spans[first].start;
     for (size_t i = first; i < last; i++) {
         const span *s = &c.spans[i];
-        add_text(&b, text + at, s->start - at, o->html);
+        add_text(&b, text + at, s->start - at, o->html, 1);
         if (s->match >= 0)
             ark_buf_adds(&b, o->open);
-        add_text(&b, text + s->start, s->end - s->start, o->html);
+        add_text(&b, text + s->start, s->end - s->start, o->html, 1);
         if (s->match >= 0)
             ark_buf_adds(&b, o->close);
         at = s->end;
     }
     if (last < c.n)
         ark_buf_adds(&b, " …");
+    free(c.spans);
+    return ark_buf_take(&b);
+}
+
+char *snip_mark(ana *a, const char *text, size_t len, const snip_options *o)
+{
+    collect_ctx c = {o, NULL, 0, 0, NULL, NULL};
+    ana_run(a, ANA_DOCUMENT, text, len, 1, collect, &c, NULL);
+    ark_buf b = ARK_BUF_INIT;
+    size_t at = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        const span *s = &c.spans[i];
+        if (s->match < 0)
+            continue;
+        add_text(&b, text + at, s->start - at, o->html, 0);
+        ark_buf_adds(&b, o->open);
+        add_text(&b, text + s->start, s->end - s->start, o->html, 0);
+        ark_buf_adds(&b, o->close);
+        at = s->end;
+    }
+    add_text(&b, text + at, len - at, o->html, 0);
     free(c.spans);
     return ark_buf_take(&b);
 }

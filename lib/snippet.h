@@ -37,4 +37,9 @@ typedef struct {
  * rusmiljø (variant rusmiljo)"). */
 char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, char **why);
 
+/* The whole of text[0..len) with every matched word marked, white space
+ * kept as it is (for a document view); the caller frees it.  match_at is
+ * not used. */
+char *snip_mark(ana *a, const char *text, size_t len, const snip_options *o);
+
 #endif

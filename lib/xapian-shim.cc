@@ -34,6 +34,7 @@ struct xdb_mset {
     std::vector<unsigned> docids;
     std::vector<double> weights;
     unsigned estimate;
+    bool exact;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
 };
 
@@ -195,6 +196,24 @@ ark_status xdb_doc_count(xdb *h, unsigned *count) noexcept
     XDB_CATCH(h)
 }
 
+ark_status xdb_revision(xdb *h, unsigned long *rev) noexcept
+{
+    *rev = 0;
+    XDB_TRY
+    *rev = static_cast<unsigned long>(h->db->get_revision());
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_term_freq(xdb *h, const char *term, size_t len, unsigned *freq) noexcept
+{
+    *freq = 0;
+    XDB_TRY
+    *freq = h->db->get_termfreq(std::string(term, len));
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
 ark_status xdb_get_metadata(xdb *h, const char *key, char **value) noexcept
 {
     *value = nullptr;
@@ -324,6 +343,19 @@ ark_status xdb_each_term(xdb *h, const char *prefix, xdb_term_fn fn, void *ctx) 
          ++t) {
         std::string term = *t;
         if (fn(term.c_str(), term.size(), ctx))
+            break;
+    }
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_each_term_freq(xdb *h, const char *prefix, xdb_term_freq_fn fn, void *ctx) noexcept
+{
+    XDB_TRY
+    for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix);
+         ++t) {
+        std::string term = *t;
+        if (fn(term.c_str(), term.size(), t.get_termfreq(), ctx))
             break;
     }
     return ARK_OK;
@@ -494,11 +526,14 @@ ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
         spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[f]));
         enquire.add_matchspy(spies.back().get());
     }
+    if (o->time_limit > 0)
+        enquire.set_time_limit(o->time_limit);
     // Count matches (and facets) exactly up to XDB_EXACT_TOTAL, as
     // Elasticsearch does.
     Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, XDB_EXACT_TOTAL);
     xdb_mset *m = new xdb_mset();
     m->estimate = mset.get_matches_estimated();
+    m->exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     for (auto &spy : spies) {
         std::vector<std::pair<std::string, unsigned>> counts;
         for (Xapian::TermIterator t = spy->values_begin(); t != spy->values_end(); ++t)
@@ -543,6 +578,11 @@ unsigned xdb_mset_size(const xdb_mset *m) noexcept
 unsigned xdb_mset_estimate(const xdb_mset *m) noexcept
 {
     return m->estimate;
+}
+
+int xdb_mset_exact(const xdb_mset *m) noexcept
+{
+    return m->exact ? 1 : 0;
 }
 
 unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) noexcept

@@ -41,6 +41,10 @@ const char *xdb_error(const xdb *db) XDB_NOEXCEPT;
 /* Brings a reader up to the latest committed revision. */
 ark_status xdb_reopen(xdb *db) XDB_NOEXCEPT;
 ark_status xdb_doc_count(xdb *db, unsigned *count) XDB_NOEXCEPT;
+/* The committed revision the reader sees; it grows with every commit. */
+ark_status xdb_revision(xdb *db, unsigned long *rev) XDB_NOEXCEPT;
+/* In how many documents term occurs (0 when it is not in the index). */
+ark_status xdb_term_freq(xdb *db, const char *term, size_t len, unsigned *freq) XDB_NOEXCEPT;
 
 /* Metadata; *value is "" when the key is not set. */
 ark_status xdb_get_metadata(xdb *db, const char *key, char **value) XDB_NOEXCEPT;
@@ -67,6 +71,11 @@ ark_status xdb_data(xdb *db, unsigned docid, char **data, size_t *len) XDB_NOEXC
  * prefix); stops early and returns ARK_OK if fn returns non-zero. */
 typedef int (*xdb_term_fn)(const char *term, size_t len, void *ctx);
 ark_status xdb_each_term(xdb *db, const char *prefix, xdb_term_fn fn, void *ctx) XDB_NOEXCEPT;
+
+/* As xdb_each_term, also telling in how many documents each term occurs. */
+typedef int (*xdb_term_freq_fn)(const char *term, size_t len, unsigned freq, void *ctx);
+ark_status xdb_each_term_freq(xdb *db, const char *prefix, xdb_term_freq_fn fn,
+                              void *ctx) XDB_NOEXCEPT;
 
 /* The synonym table: key -> terms. */
 ark_status xdb_add_synonym(xdb *db, const char *key, const char *term, size_t len) XDB_NOEXCEPT;
@@ -129,6 +138,8 @@ typedef struct {
     int sort_desc;  /* with sort_slot: highest value first */
     unsigned facet_slots[XDB_MAX_FACETS]; /* count the matches' values in these */
     unsigned nfacets;
+    double time_limit; /* seconds; > 0: stop looking at more matches after this long,
+                          so the hits and counts are those found by then */
 } xdb_search_opts;
 
 /* Runs q with BM25 and returns hits [offset, offset + limit), and the
@@ -143,6 +154,8 @@ void xdb_mset_free(xdb_mset *m) XDB_NOEXCEPT;
 unsigned xdb_mset_size(const xdb_mset *m) XDB_NOEXCEPT;
 /* Xapian's estimate of all matching documents. */
 unsigned xdb_mset_estimate(const xdb_mset *m) XDB_NOEXCEPT;
+/* Whether that number is exact (not an estimate). */
+int xdb_mset_exact(const xdb_mset *m) XDB_NOEXCEPT;
 unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 double xdb_mset_weight(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 

@@ -202,8 +202,9 @@ ark_status ark_complete(ark_searcher *s, const char *text, const ark_search_opti
 void ark_strings_free(char **v, size_t n);
 
 /* "Did you mean": query with its unknown or rare words replaced by close
- * spellings of words in the index ("rusmijlø" → "rusmiljø"), when that
- * query finds more than `found` documents for the reader; else *out is NULL.
+ * spellings that the reader finds clearly more often ("rusmijlø" →
+ * "rusmiljø"), when that query finds something and at least the `found`
+ * documents the query found; else *out is NULL.
  * The caller frees *out. */
 ark_status ark_did_you_mean(ark_searcher *s, const char *query, const ark_search_options *opts,
                             unsigned found, char **out);

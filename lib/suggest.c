@@ -20,6 +20,7 @@
 #define CANDIDATES 32      /* completions looked at, by frequency in the index */
 #define SPELL_CANDIDATES 8 /* close spellings looked at */
 #define MAX_CODEPOINTS 48  /* longer words are never corrected */
+#define WELL_KNOWN 3       /* a word the reader finds this often is never corrected */
 
 void ark_strings_free(char **v, size_t n)
 {
@@ -331,6 +332,9 @@ static char *respell(ark_searcher *s, const qword *w, const ark_search_options *
     nr.nword = codepoints(w->word, strlen(w->word), nr.word, MAX_CODEPOINTS);
     if (nr.nword < 3)
         return NULL;
+    unsigned have = word_count(s, w, o);
+    if (have >= WELL_KNOWN)
+        return NULL;
     nr.max = nr.nword <= 4 ? 1 : 2;
     const char *firsts[4];
     size_t nfirst = first_letters(w->word, firsts);
@@ -343,15 +347,14 @@ static char *respell(ark_searcher *s, const qword *w, const ark_search_options *
     for (size_t i = 0; i < nfirst; i++)
         if (xdb_each_term_freq(s->db, firsts[i], keep_near, &nr) != ARK_OK)
             break;
-    unsigned have = word_count(s, w, o);
     char *best = NULL;
     unsigned best_key = 0;
     for (size_t i = 0; i < nr.n; i++) {
         unsigned found = visible_count(s, nr.c[i].term, strlen(nr.c[i].term), o);
         unsigned key = (nr.c[i].freq & 0xff000000u) | (found > 0xffffff ? 0xffffff : found);
-        /* clearly more often: a word that finds some documents is only
-         * replaced by one that finds three times as many */
-        if (found > 3 * have && key > best_key) {
+        /* clearly more often: a word that finds some documents (a rare
+         * name, say) is only replaced by one that finds twenty times as many */
+        if (found > 0 && found >= 20 * have && key > best_key) {
             free(best);
             best = ark_strdup(nr.c[i].term);
             best_key = key;
@@ -395,7 +398,8 @@ ark_status ark_did_you_mean(ark_searcher *s, const char *query, const ark_search
         st = srch_count(s, qq, &now);
     xdb_query_free(qq);
     srch_marks_free(&m);
-    if (st == ARK_OK && now > found)
+    /* the better spelling must find something, and not less than before */
+    if (st == ARK_OK && now > 0 && now >= found)
         *out = fixed;
     else
         free(fixed);

@@ -9,8 +9,6 @@
 #include "xalloc.h"
 
 #define COMPLETIONS 8
-/* A search finding fewer documents than this looks for a better spelling. */
-#define SUGGEST_BELOW 3
 
 double api_elapsed_ms(const sd_request *r)
 {
@@ -223,7 +221,7 @@ enum MHD_Result api_search(sd_request *r)
     r->hits = (long)found->total;
     json_t *body = results_json(found, q, page, size);
     char *better = NULL;
-    if (found->total < SUGGEST_BELOW && *q)
+    if (*q)
         ark_did_you_mean(s, q, &o, found->total, &better);
     json_object_set_new(body, "suggestion", jstr_or_null(better));
     free(better);

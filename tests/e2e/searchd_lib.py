@@ -1,0 +1,158 @@
+"""searchd_lib.py — what the searchd end-to-end tests share: TAP output,
+building a test archive, starting the real arkiv-searchd on a free port of
+127.0.0.1, and HTTP requests against it."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BUILD = os.environ.get("BUILD", "build")
+BIN = os.path.join(BUILD, "bin")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, detail=None):
+        self.n += 1
+        print(("ok %d - %s" if cond else "not ok %d - %s") % (self.n, name), flush=True)
+        if not cond:
+            self.failed += 1
+            if detail is not None:
+                for line in str(detail)[:2000].splitlines():
+                    print("#   " + line)
+        return cond
+
+    def eq(self, got, want, name):
+        return self.ok(got == want, name, "got:      %r\nexpected: %r" % (got, want))
+
+    def done(self):
+        print("1..%d" % self.n)
+        sys.exit(1 if self.failed else 0)
+
+
+def tempdir():
+    d = tempfile.mkdtemp(prefix="arkiv-e2e.")
+    return d
+
+
+# Internal material next to the sample archive: an agenda item marked
+# internal inside a public seminar, and a whole internal document.  Their
+# words (hemmeligord, fortroligsak, vitnebeskyttelse) occur nowhere else.
+SEMINAR = """<?xml version="1.0" encoding="UTF-8"?>
+<arkiv-document>
+  <title>Seminar om ungdomskriminalitet</title>
+  <date>2024-09-12</date>
+  <kind>seminar</kind>
+  <section number="1" presenter="SaLTo">
+    <heading>Forebygging i skolen</heading>
+    <p>Skolene og politiet samarbeider om nettverksmøter for klassetrinnene.</p>
+  </section>
+  <section number="2" access="internal">
+    <heading>Enkeltsaker</heading>
+    <p>Drøfting av hemmeligord om enkelte klassetrinnene i lukket møte.</p>
+  </section>
+</arkiv-document>
+"""
+
+CONFIDENTIAL = """<?xml version="1.0" encoding="UTF-8"?>
+<arkiv-document>
+  <title>Fortrolig notat</title>
+  <date>2024-06-20</date>
+  <kind>annet</kind>
+  <access>internal</access>
+  <text><p>Notatet gjelder fortroligsak om vitnebeskyttelse ved klassetrinnene.</p></text>
+</arkiv-document>
+"""
+
+TOKEN = "staff-token-0123456789abcdef"
+
+
+def make_archive(tmp):
+    """corpus/ plus the internal material, indexed into tmp/db."""
+    docs = os.path.join(tmp, "docs")
+    shutil.copytree(os.path.join(ROOT, "corpus"), docs)
+    with open(os.path.join(docs, "seminar.xml"), "w") as f:
+        f.write(SEMINAR)
+    with open(os.path.join(docs, "fortrolig.xml"), "w") as f:
+        f.write(CONFIDENTIAL)
+    index(tmp, docs)
+    with open(os.path.join(tmp, "tokens"), "w") as f:
+        f.write("# staff tokens\n%s\n" % TOKEN)
+    return docs
+
+
+def index(tmp, docs, db=None):
+    subprocess.run([os.path.join(BIN, "arkiv-index"), "--db", db or os.path.join(tmp, "db"), docs],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class Searchd:
+    """The real daemon on 127.0.0.1, on a port it picks itself."""
+
+    def __init__(self, db, log, *flags):
+        self.log = log
+        self.logf = open(log, "w")
+        self.proc = subprocess.Popen(
+            [os.path.join(BIN, "arkiv-searchd"), "--db", db, "--listen", "127.0.0.1:0"]
+            + list(flags), stdout=subprocess.DEVNULL, stderr=self.logf)
+        self.port = None
+        deadline = time.time() + 30
+        while time.time() < deadline and self.port is None:
+            if self.proc.poll() is not None:
+                raise RuntimeError("searchd exited: " + open(log).read())
+            for line in open(log):
+                if "serving" in line and "http://127.0.0.1:" in line:
+                    self.port = int(line.rsplit(":", 1)[1].strip().rstrip("/"))
+            time.sleep(0.05)
+        if self.port is None:
+            self.stop()
+            raise RuntimeError("searchd did not start: " + open(log).read())
+        self.base = "http://127.0.0.1:%d" % self.port
+
+    def get(self, path, token=None, headers=None, timeout=60):
+        """(status, headers, body bytes) of a GET."""
+        req = urllib.request.Request(self.base + path, headers=headers or {})
+        if token is not None:
+            req.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    def json(self, path, token=None, **kw):
+        status, _, body = self.get(path, token, **kw)
+        try:
+            return status, json.loads(body)
+        except ValueError:
+            return status, {"unparsed": body[:200].decode("utf-8", "replace")}
+
+    def search(self, q, token=None, **params):
+        params["q"] = q
+        return self.json("/api/search?" + urllib.parse.urlencode(params), token)
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        self.logf.close()
+        return rc
+
+
+def ids(body):
+    return [h["id"] for h in body.get("hits", [])]

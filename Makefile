@@ -3,7 +3,8 @@
 #   make            install what is missing, build  (binaries in build/bin/)
 #   make test       the same, then the whole test suite, then `make check`
 #   make check      the suite built with AddressSanitizer + UBSan (build/asan/)
-#   make run        build, index corpus/ into build/index, show how to search it
+#   make run        build, index corpus/ into build/index and serve it with
+#                   arkiv-searchd at http://127.0.0.1:8080/ (LISTEN=host:port to change)
 #   make fuzz       libFuzzer targets with clang (build/fuzz/), a short run each
 #   make bench-quality  conflation on gold lemmas and MRR/nDCG on the relevance
 #                   sets of ../shared/eval, arkiv against the plain-Xapian baseline
@@ -15,6 +16,7 @@
 
 SHELL := /bin/bash
 BUILD ?= build
+LISTEN ?= 127.0.0.1:8080
 SAN ?=
 
 DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
@@ -141,9 +143,9 @@ check: deps
 run: all
 	$(Q)$(BUILD)/bin/arkiv-index --db $(BUILD)/index corpus/ || true
 	@echo
-	@echo "Indexed corpus/ into $(BUILD)/index. Search it:"
-	@echo "  $(BUILD)/bin/arkiv-search --db $(BUILD)/index 'åpne rusmiljø'"
-	@echo "  $(BUILD)/bin/arkiv-search --db $(BUILD)/index --json 'Pride'"
+	@echo "Indexed corpus/ into $(BUILD)/index; serving it at http://$(LISTEN)/ (Ctrl-C stops)."
+	@echo "  curl 'http://$(LISTEN)/api/search?q=%C3%A5pne+rusmilj%C3%B8'"
+	$(Q)exec $(BUILD)/bin/arkiv-searchd --db $(BUILD)/index --listen $(LISTEN) $(SEARCHD_FLAGS)
 
 fuzz: all
 	$(Q)mkdir -p build/fuzz

@@ -125,6 +125,8 @@ static enum MHD_Result check_param(void *cls, enum MHD_ValueKind kind, const cha
         pc->bad = ark_strdup("a parameter is not valid percent-encoded UTF-8 without NUL bytes");
         return MHD_NO;
     }
+    if (!pc->allowed)
+        return MHD_YES;
     for (size_t i = 0; pc->allowed[i]; i++)
         if (strcmp(pc->allowed[i], key) == 0)
             return MHD_YES;
@@ -201,11 +203,9 @@ static enum MHD_Result route(sd_request *r)
     const char *p = r->path;
     if (web_has(p)) {
         r->endpoint = EP_WEB;
-        return params_ok(r, (const char *const[]){"q", "kind", "from", "to", "sort", "page",
-                                                  "doc", NULL},
-                         &res)
-                   ? web_answer(r)
-                   : res;
+        /* a shared link may carry anything (tracking tags, say): the page
+         * reads what it knows */
+        return params_ok(r, NULL, &res) ? web_answer(r) : res;
     }
     if (strcmp(p, "/api/search") == 0) {
         r->endpoint = EP_SEARCH;

@@ -257,7 +257,7 @@ function renderHit(hit, s) {
     hit.page != null ? `side ${hit.page}` : ''].filter(Boolean).join(' · ');
   const snippets = hit.snippets || (hit.snippet ? [hit.snippet] : []);
   return h('li', { class: 'hit' },
-    h('h3', { class: 'hit-heading' },
+    h('h2', { class: 'hit-heading' },
       h('a', { class: 'hit-title', href: docURL(hit.id, s.q, sec && sec.number) }, hit.title || hit.id),
       hit.access === 'internal' ? badge() : null),
     meta ? h('p', { class: 'hit-meta' }, meta) : null,

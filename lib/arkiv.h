@@ -129,6 +129,8 @@ typedef struct {
     const char *from;       /* only documents dated from this day, month or year */
     const char *to;         /* and up to this one (same forms as fra:/til:) */
     unsigned max_words;     /* > 0: refuse (ARK_EQUERY) a query with more words */
+    unsigned max_expansion; /* most words a "rus*" may stand for (more: ARK_EQUERY);
+                               0: 500 */
     double time_limit;      /* > 0: seconds after which matching stops and the
                                hits and counts are those found by then */
 } ark_search_options;

@@ -364,6 +364,97 @@ static ark_status text_query(qb_ctx *c, const qp_node *n, int positive, xdb_quer
 static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out, int *stop,
                              const char **why);
 
+/* "rus*": a bare word ending in one star. */
+static int is_wildcard(const qp_node *n)
+{
+    size_t len = n->kind == QP_WORD ? strlen(n->text) : 0;
+    return len >= 2 && n->text[len - 1] == '*' && n->text[len - 2] != '*';
+}
+
+typedef struct {
+    xdb_query **terms;
+    size_t n;
+    size_t skip;   /* prefix bytes of the term that are not the word */
+    strset *marks; /* where the words go for marking, or NULL */
+    size_t max;
+    int over; /* more than max words */
+} expansion;
+
+static int add_expansion(const char *term, size_t len, void *ctx)
+{
+    expansion *e = ctx;
+    if (e->n == e->max) {
+        e->over = 1;
+        return 1;
+    }
+    e->terms[e->n++] = xdb_query_term(term, len, 1);
+    if (e->marks)
+        strset_add(e->marks, term + e->skip, len - e->skip);
+    return 0;
+}
+
+/* Every word of the index starting with key (after prefix), as one
+ * synonym; *out is NULL when there is none. */
+static ark_status expand(qb_ctx *c, const char *prefix, const char *key, strset *marks,
+                         xdb_query **out, const char **why)
+{
+    *out = NULL;
+    char *start = ark_sprintf("%s%s", prefix, key);
+    size_t max = c->max_wildcard ? c->max_wildcard : QB_MAX_WILDCARD;
+    expansion e = {ark_calloc(max, sizeof(xdb_query *)), 0, strlen(prefix), marks, max, 0};
+    ark_status st = xdb_each_term(c->db, start, add_expansion, &e);
+    free(start);
+    if (st == ARK_OK && e.over) {
+        st = ARK_EQUERY;
+        *why = "a word with * matches too many words: type more of it";
+    }
+    if (st == ARK_OK && e.n)
+        *out = combine_free(XDB_OP_SYNONYM, e.terms, e.n);
+    else
+        for (size_t i = 0; i < e.n; i++)
+            xdb_query_free(e.terms[i]);
+    free(e.terms);
+    return st;
+}
+
+/* "rus*" matches every word that starts with "rus" (and, weighted as a
+ * variant, every word whose folded spelling starts with "rus"), up to
+ * c->max_wildcard words; more is an error rather than a slow search. */
+static ark_status wildcard_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
+                                 int *stop, const char **why)
+{
+    char *stem = ark_strndup(n->text, strlen(n->text) - 1);
+    qwords t;
+    analyze(c, stem, &t);
+    ark_status st;
+    if (t.n != 1) {
+        /* "HC-k*", "*": no single word to complete; search the text as typed */
+        st = words_query(c, &t, positive, out, stop);
+    } else {
+        xdb_query *exact, *folded = NULL;
+        st = expand(c, "", t.w[0].word, positive ? c->words : NULL, &exact, why);
+        if (st == ARK_OK)
+            st = expand(c, ARK_PREFIX_VARIANT, t.w[0].folded, positive ? c->folds : NULL,
+                        &folded, why);
+        xdb_query *subs[2];
+        size_t k = 0;
+        if (exact)
+            subs[k++] = exact;
+        if (folded)
+            subs[k++] = scale_free(folded, QB_VARIANT_WEIGHT);
+        if (st != ARK_OK)
+            for (size_t i = 0; i < k; i++)
+                xdb_query_free(subs[i]);
+        else if (k)
+            *out = combine_free(XDB_OP_OR, subs, k);
+        else
+            *out = term_query("", t.w[0].word); /* no such word: matches nothing */
+    }
+    qwords_free(&t);
+    free(stem);
+    return st;
+}
+
 static ark_status or_query(qb_ctx *c, const qp_node *n, int positive, xdb_query **out,
                            const char **why)
 {
@@ -483,7 +574,7 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
         int excluded = kid->sign == QP_SIGN_EXCLUDED;
         xdb_query *q = NULL;
         int stop = 0;
-        if (kid->kind == QP_WORD)
+        if (kid->kind == QP_WORD && !is_wildcard(kid))
             st = words_query(c, &kw[i], positive && !excluded, &q, &stop);
         else
             st = node_query(c, kid, positive && !excluded, &q, &stop, why);
@@ -552,7 +643,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
      * and the proximity phrase alike. */
     qwords *kw = ark_calloc(k, sizeof *kw);
     for (size_t i = 0; i < n->nkids; i++)
-        if (n->kids[i]->kind == QP_WORD)
+        if (n->kids[i]->kind == QP_WORD && !is_wildcard(n->kids[i]))
             analyze(c, n->kids[i]->text, &kw[i]);
     ark_status st = sort_clauses(c, n, kw, positive, &cl, why);
     if (st == ARK_OK && positive)
@@ -593,6 +684,9 @@ static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_quer
     *stop = 0;
     switch (n->kind) {
     case QP_WORD:
+        if (is_wildcard(n))
+            return wildcard_query(c, n, positive, out, stop, why);
+        return text_query(c, n, positive, out, stop);
     case QP_PHRASE:
         return text_query(c, n, positive, out, stop);
     case QP_OR:

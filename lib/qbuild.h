@@ -22,6 +22,9 @@
  * is an expansion.  Stopwords among bare words are dropped when the group has other words,
  * and the bare words of a group, stopwords included, also count as a phrase
  * that adds weight where they stand together ("en til en oppfølging").
+ * A bare word ending in "*" stands for every word of the index it begins
+ * (and, as a variant, every folded spelling it begins), up to
+ * QB_MAX_WILDCARD words.
  */
 #ifndef ARKIV_QBUILD_H
 #define ARKIV_QBUILD_H
@@ -43,6 +46,9 @@
 #define QB_ABBREV_WEIGHT 0.8 /* "OPD" for "Oslo politidistrikt", and back */
 #define QB_MAX_ABBREV_RUN 8  /* longest run of bare words looked up as an expansion */
 
+/* Most words a "rus*" may stand for by default; more is ARK_EQUERY. */
+#define QB_MAX_WILDCARD 500
+
 /* Most forms one phrase position expands to. */
 #define QB_MAX_FORMS 64
 
@@ -53,6 +59,7 @@ typedef struct {
     strset *stems; /* their lemmas */
     strset *folds; /* and their folded spellings, for marking snippets */
     int in_abbrev; /* building an abbreviation's expansion (internal) */
+    unsigned max_wildcard; /* most words a "rus*" may stand for; 0: QB_MAX_WILDCARD */
 } qb_ctx;
 
 /* Builds the query for root into *out (the caller frees it).  When the query

@@ -11,6 +11,8 @@
  *   pride OR skeiv         either (OR binds tighter than the space between clauses)
  *   (pride OR skeiv) oslo  parentheses group
  *   HC-kort                words joined by hyphens, dots or dashes are a phrase
+ *   rusmiljø*              a word ending in * stands for every word it begins
+ *                          (the parser keeps the star; qbuild.c expands it)
  *
  * The parser is lenient, as a search box should be: an unclosed quote or
  * parenthesis closes at the end, a stray ')' is ignored, OR with nothing on

@@ -124,7 +124,7 @@ static size_t count_words(const qp_node *n)
 }
 
 /* The words of query, analyzed and built; ARK_EEMPTYQUERY when it has none. */
-static ark_status build_words(ark_searcher *s, const char *query, unsigned max_words,
+static ark_status build_words(ark_searcher *s, const char *query, const ark_search_options *o,
                               srch_marks *m, xdb_query **out)
 {
     qp_node *tree;
@@ -134,6 +134,7 @@ static ark_status build_words(ark_searcher *s, const char *query, unsigned max_w
         srch_set_error(s, why);
         return st;
     }
+    unsigned max_words = o ? o->max_words : 0;
     if (max_words && count_words(tree) > max_words) {
         qp_free(tree);
         char *msg = ark_sprintf("the query has more than %u words", max_words);
@@ -141,7 +142,7 @@ static ark_status build_words(ark_searcher *s, const char *query, unsigned max_w
         free(msg);
         return ARK_EQUERY;
     }
-    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds, 0};
+    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds, 0, o ? o->max_expansion : 0};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
     if (st != ARK_OK)
@@ -214,7 +215,7 @@ ark_status srch_build(ark_searcher *s, const char *query, const ark_search_optio
     st = option_filters(s, o, &f);
     xdb_query *words = NULL;
     if (st == ARK_OK)
-        st = build_words(s, rest, o ? o->max_words : 0, m, &words);
+        st = build_words(s, rest, o, m, &words);
     free(rest);
     if (st == ARK_EEMPTYQUERY && flt_any(&f)) {
         words = xdb_query_all();

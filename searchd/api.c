@@ -81,6 +81,7 @@ int api_search_options(sd_request *r, ark_search_options *o)
     o->from = http_param(r, "from");
     o->to = http_param(r, "to");
     o->max_words = r->cfg->max_words;
+    o->max_expansion = r->cfg->max_expansion;
     o->time_limit = r->cfg->time_limit;
     o->html = 1;
     return 1;

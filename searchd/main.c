@@ -26,6 +26,7 @@ static void usage(FILE *out)
           "  --web DIR              the web page's files (default " ARKIV_WEB_DIR ")\n"
           "  --max-query-bytes N    longest query (default 1000)\n"
           "  --max-words N          most words in a query (default 32)\n"
+          "  --max-expansion N      most words a word* may stand for (default 500)\n"
           "  --max-page-size N      largest page of hits (default 100)\n"
           "  --max-depth N          hits that can be paged through (default 1000)\n"
           "  --time-limit MS        matching time per query (default 2000)\n"
@@ -77,6 +78,8 @@ static void parse_flags(int argc, char **argv, sd_config *c)
             c->max_query_bytes = flag_number(argc, argv, i, 1, 4096);
         } else if (strcmp(f, "--max-words") == 0) {
             c->max_words = flag_number(argc, argv, i, 1, 1000);
+        } else if (strcmp(f, "--max-expansion") == 0) {
+            c->max_expansion = flag_number(argc, argv, i, 1, 100000);
         } else if (strcmp(f, "--max-page-size") == 0) {
             c->max_page_size = flag_number(argc, argv, i, 1, 10000);
         } else if (strcmp(f, "--max-depth") == 0) {
@@ -110,7 +113,7 @@ static void fail(char *err)
 
 int main(int argc, char **argv)
 {
-    sd_config c = {NULL, "127.0.0.1:8080", NULL, ARKIV_WEB_DIR, 4, 1000, 32, 100, 1000,
+    sd_config c = {NULL, "127.0.0.1:8080", NULL, ARKIV_WEB_DIR, 4, 1000, 32, 500, 100, 1000,
                    2.0,  256,  64,  15};
     parse_flags(argc, argv, &c);
     char *err = NULL;

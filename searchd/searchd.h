@@ -30,6 +30,7 @@ typedef struct {
     unsigned threads;          /* worker threads */
     unsigned max_query_bytes;  /* longest q */
     unsigned max_words;        /* most words in a query */
+    unsigned max_expansion;    /* most words a "rus*" may stand for */
     unsigned max_page_size;    /* largest size= */
     unsigned max_depth;        /* page * size may not go past this many hits */
     double time_limit;         /* seconds of matching per query */

@@ -74,8 +74,8 @@ try:
     ELEMENT = "element-6066-11e4-a021-4f7f1e4e6c6c"
 
     def find_all(css):
-        return [e[ELEMENT] for e in call("POST", s + "/elements", {"using": "css selector",
-                                                                   "value": css})]
+        found = call("POST", s + "/elements", {"using": "css selector", "value": css})
+        return [e.get(ELEMENT) or next(iter(e.values())) for e in found]
 
     def wait_for(css, timeout=20):
         deadline = time.time() + timeout

@@ -73,6 +73,17 @@ _, two = sd.search("politiet", size=2)
 _, second = sd.search("politiet", size=1, page=2)
 t.eq(ids(second), ids(two)[1:2], "page=2&size=1 is the second hit")
 
+# --- wildcards ---------------------------------------------------------------------
+
+st, body = sd.search("rusmilj*")
+t.ok(st == 200 and ids(body)[:1] == ["000_8789f4b9d8cde277.txt"] and
+     "<mark>rusmiljøene</mark>" in body["hits"][0]["snippets"][0],
+     "rusmilj* finds and marks the words it begins", body)
+st, body = sd.search("apne rusmilj*")
+t.ok(st == 200 and ids(body)[:1] == ["000_8789f4b9d8cde277.txt"], "a wildcard mixes with words")
+st, body = sd.search("zzzq*")
+t.ok(st == 200 and body["total"]["value"] == 0, "a wildcard that begins no word finds nothing")
+
 # --- did you mean, completions --------------------------------------------------
 
 _, body = sd.search("rusmijlø")
@@ -302,7 +313,7 @@ t.eq(body["total"]["value"], 0, "a deleted document is gone at once")
 # --- no index yet: 503, then serving once it exists ------------------------------------
 
 late = os.path.join(tmp, "late-db")
-sd2 = Searchd(late, os.path.join(tmp, "searchd2.log"))
+sd2 = Searchd(late, os.path.join(tmp, "searchd2.log"), "--max-expansion", "20")
 st, body = sd2.search("Pride")
 t.eq((st, body.get("error", {}).get("code")), (503, "unavailable"),
      "without an index a search is 503 unavailable")
@@ -312,6 +323,11 @@ t.eq(st, 503, "and /healthz says 503")
 index(tmp, os.path.join(ROOT, "corpus"), db=late)
 st, body = sd2.search("Pride")
 t.ok(st == 200 and body["total"]["value"] == 2, "once the index is built it serves", body)
+st, body = sd2.search("s*")
+t.ok(st == 400 and body["error"]["code"] == "bad_query" and "type more" in body["error"]["message"],
+     "a wildcard standing for more words than --max-expansion is refused", body)
+st, body = sd2.search("rusmilj*")
+t.eq(st, 200, "a narrower one is served")
 t.eq(sd2.stop(signal.SIGINT), 0, "SIGINT stops it with exit status 0")
 
 # --- logging and stopping --------------------------------------------------------------

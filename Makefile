@@ -140,8 +140,12 @@ check: deps
 	  LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	  $(MAKE) --no-print-directory BUILD=build/asan suite
 
+# build/index is made by this target only: an index another arkiv made (another
+# format) is rebuilt rather than served as 503.
 run: all
-	$(Q)$(BUILD)/bin/arkiv-index --db $(BUILD)/index corpus/ || true
+	$(Q)$(BUILD)/bin/arkiv-index --db $(BUILD)/index corpus/; rc=$$?; \
+	if [ $$rc -ge 2 ]; then echo "run: rebuilding $(BUILD)/index"; rm -rf $(BUILD)/index; \
+	  $(BUILD)/bin/arkiv-index --db $(BUILD)/index corpus/; fi; true
 	@echo
 	@echo "Indexed corpus/ into $(BUILD)/index; serving it at http://$(LISTEN)/ (Ctrl-C stops)."
 	@echo "  curl 'http://$(LISTEN)/api/search?q=%C3%A5pne+rusmilj%C3%B8'"

@@ -29,8 +29,10 @@ class Tap:
         if not cond:
             self.failed += 1
             if detail is not None:
+                # on stderr too, so that prove shows it for a failing test
                 for line in str(detail)[:2000].splitlines():
                     print("#   " + line)
+                    print("#   " + line, file=sys.stderr)
         return cond
 
     def eq(self, got, want, name):

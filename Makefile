@@ -21,7 +21,7 @@ SAN ?=
 
 DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
                 libhunspell-dev hunspell-no libxml2-dev libpoppler-glib-dev libcairo2-dev \
-                libmicrohttpd-dev curl chromium chromium-driver perl python3 clang
+                libmicrohttpd-dev liblzma-dev xz-utils wrk curl chromium chromium-driver perl python3 clang
 
 CC := gcc
 CXX := g++
@@ -29,8 +29,8 @@ OPT ?= -O2
 WARN := -Wall -Wextra -Werror
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the
 # flags, which is after `deps` has installed the packages on a fresh machine.
-PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo)
-PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo) $(shell xapian-config --libs)
+PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma)
+PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma) $(shell xapian-config --libs)
 CFLAGS = -std=c11 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(PKG_CFLAGS)
 CXXFLAGS = -std=c++17 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(shell xapian-config --cxxflags)
 LDFLAGS = $(SAN)

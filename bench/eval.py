@@ -56,9 +56,9 @@ def run_mode(args, name, mode, docs_dir):
     subprocess.run(cmd + [docs_dir], check=True, stdout=subprocess.DEVNULL)
     run = os.path.join(args.work, "%s.%s.run" % (name, mode))
     queries = os.path.join(set_dir(name), SETS[name][1])
-    with open(run, "w") as out:
-        subprocess.run([os.path.join(args.bin, "arkiv-search"), "--db", db, "--run", queries,
-                        "--limit", "100", "--tag", mode], check=True, stdout=out)
+    subprocess.run([os.path.join(args.bin, "arkiv-search"), "--db", db, "--queries", queries,
+                    "--run", run, "--limit", "100", "--tag", mode], check=True,
+                   stderr=subprocess.DEVNULL)
     return run
 
 

@@ -1,4 +1,5 @@
-/* arkiv-index — make an index mirror the files under some directories.
+/* arkiv-index — make an index mirror the files under some directories, and
+ * import JSON Lines.
  *
  *   arkiv-index --db DIR [--analysis full|basic] [--batch N] [--quiet] PATH...
  *
@@ -70,7 +71,9 @@ static int usage(void)
           "Unchanged files are skipped, changed ones replaced, and documents whose file\n"
           "is gone from the PATHs are deleted.  --analysis basic makes a new index with\n"
           "Snowball stems only (the plain-Xapian baseline) instead of the full Norwegian\n"
-          "analysis.\n",
+          "analysis.  A PATH ending in .jsonl or .jsonl.xz, or - (standard input, plain\n"
+          "or xz), is JSON Lines: one document per line, {\"id\", \"title\", \"text\",\n"
+          "\"date\", ...}; its records are added or updated, never deleted.\n",
           stderr);
     return 2;
 }
@@ -81,7 +84,7 @@ int main(int argc, char **argv)
     cli c = {0, isatty(STDERR_FILENO), 0, 0};
     ark_index_options opts = {on_report, on_progress, &c, 0};
     int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) { /* "-" is standard input */
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
             db = argv[++i];
         else if (strcmp(argv[i], "--analysis") == 0 && i + 1 < argc)

@@ -10,16 +10,22 @@
  * counts the matches per kind and per year.
  * --why shows, for each hit, which words matched and how (exact, lemma,
  * compound part, variant spelling); --explain prints the Xapian query.
- *   arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]
+ *   arkiv-search --db DIR --queries QUERIES.tsv --run OUT [--limit N] [--tag TAG]
+ *                [--full] [--times FILE]
  *
- * --run reads "qid<TAB>query" lines and prints a TREC run (qid Q0 docid rank
- * score tag), for scoring with trec_eval.
+ * --queries reads "qid<TAB>query" lines and writes a TREC run (qid Q0 docid
+ * rank score tag; the top 100 unless --limit) to OUT ("-": standard output),
+ * for scoring with trec_eval, and the latency percentiles to stderr.
+ * --full makes snippets and facets as searchd does; --times writes each
+ * query's milliseconds.
  * The words of QUERY are joined with spaces; see lib/query.h for the
  * language.  Exit status: 0 searched (with or without hits), 2 an error. */
+#define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arkiv.h"
@@ -30,7 +36,8 @@ static int usage(void)
     fputs("usage: arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain]\n"
           "                    [--sort relevance|newest|oldest] [--kind KIND] [--from DATE]\n"
           "                    [--to DATE] [--facets] [--internal] QUERY...\n"
-          "       arkiv-search --db DIR --run QUERIES.tsv [--limit N] [--tag TAG]\n"
+          "       arkiv-search --db DIR --queries QUERIES.tsv --run OUT [--limit N] [--tag TAG]\n"
+          "                    [--full] [--times FILE]\n"
           "  words         documents with more of the words rank higher\n"
           "  \"a phrase\"    the words in this order, in any inflection\n"
           "  -word +word   exclude, require;  a OR b  either;  ( ) group\n"
@@ -176,17 +183,39 @@ static void print_json(const char *query, const ark_results *r)
     json_decref(root);
 }
 
-/* Runs every "qid<TAB>query" line of path; prints a TREC run. */
-static int run_file(ark_searcher *s, const char *path, unsigned limit, const char *tag)
+static double now_ms(void)
 {
-    FILE *f = fopen(path, "r");
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The p-th percentile (0..100) of sorted v[0..n), nearest rank. */
+static double percentile(const double *v, size_t n, double p)
+{
+    size_t k = (size_t)(p / 100.0 * (double)n + 0.999999);
+    return n ? v[k == 0 ? 0 : k - 1 < n ? k - 1 : n - 1] : 0;
+}
+
+/* Runs every "qid<TAB>query" line of queries and writes a TREC run (qid Q0
+ * docid rank score tag) to out; says on stderr how long the queries took,
+ * and with `times` writes each query's milliseconds there. */
+static int run_file(ark_searcher *s, const char *queries, FILE *out, FILE *times,
+                    const ark_search_options *o, const char *tag)
+{
+    FILE *f = fopen(queries, "r");
     if (!f) {
-        perror(path);
+        perror(queries);
         return 2;
     }
-    ark_search_options o = {0};
-    o.limit = limit;
-    o.no_snippets = 1;
+    double *ms = NULL;
+    size_t n = 0, cap = 0;
     char line[65536];
     while (fgets(line, sizeof line, f)) {
         line[strcspn(line, "\r\n")] = '\0';
@@ -195,21 +224,43 @@ static int run_file(ark_searcher *s, const char *path, unsigned limit, const cha
             continue;
         *tab = '\0';
         ark_results *r;
-        if (ark_search(s, tab + 1, &o, &r) != ARK_OK)
+        double t0 = now_ms();
+        ark_status st = ark_search(s, tab + 1, o, &r);
+        double took = now_ms() - t0;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 256;
+            ms = realloc(ms, cap * sizeof *ms);
+            if (!ms)
+                abort();
+        }
+        ms[n++] = took;
+        if (times)
+            fprintf(times, "%s\t%.3f\n", line, took);
+        if (st != ARK_OK)
             continue; /* a query with no words has no hits */
         for (size_t i = 0; i < r->nhits; i++)
-            printf("%s Q0 %s %zu %.4f %s\n", line, r->hits[i].id, i + 1, r->hits[i].score, tag);
+            fprintf(out, "%s Q0 %s %zu %.4f %s\n", line, r->hits[i].id, i + 1, r->hits[i].score,
+                    tag);
         ark_results_free(r);
     }
     fclose(f);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += ms[i];
+    qsort(ms, n, sizeof *ms, by_value);
+    fprintf(stderr,
+            "arkiv-search: %zu queries; latency ms: p50 %.2f, p95 %.2f, p99 %.2f, mean %.2f\n", n,
+            percentile(ms, n, 50), percentile(ms, n, 95), percentile(ms, n, 99), n ? sum / n : 0);
+    free(ms);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    const char *run = NULL, *tag = "arkiv";
+    const char *run = NULL, *queries = NULL, *times = NULL, *tag = "arkiv";
+    int full = 0;
     const char *db = NULL;
-    int json = 0, explain = 0;
+    int json = 0, explain = 0, limit_given = 0;
     ark_search_options o = {0};
     o.limit = 10;
     int i = 1;
@@ -220,14 +271,22 @@ int main(int argc, char **argv)
             json = 1;
         else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc)
             run = argv[++i];
+        else if (strcmp(argv[i], "--queries") == 0 && i + 1 < argc)
+            queries = argv[++i];
+        else if (strcmp(argv[i], "--times") == 0 && i + 1 < argc)
+            times = argv[++i];
+        else if (strcmp(argv[i], "--full") == 0)
+            full = 1;
         else if (strcmp(argv[i], "--tag") == 0 && i + 1 < argc)
             tag = argv[++i];
         else if (strcmp(argv[i], "--why") == 0)
             o.explain = 1;
         else if (strcmp(argv[i], "--explain") == 0)
             explain = 1;
-        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc)
+        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
             o.limit = (unsigned)strtoul(argv[++i], NULL, 10);
+            limit_given = 1;
+        }
         else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
             o.offset = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--internal") == 0)
@@ -257,7 +316,7 @@ int main(int argc, char **argv)
         } else
             return usage();
     }
-    if (!db || (i >= argc && !run))
+    if (!db || (i >= argc && !queries) || (queries && !run))
         return usage();
     if (json) {
         o.html = 1; /* the snippet is HTML: text escaped, matches in <mark> */
@@ -277,8 +336,25 @@ int main(int argc, char **argv)
         free(err);
         return 2;
     }
-    if (run) {
-        int rc = run_file(s, run, o.limit, tag);
+    if (queries) {
+        FILE *out = strcmp(run, "-") == 0 ? stdout : fopen(run, "w");
+        FILE *tf = times ? fopen(times, "w") : NULL;
+        int rc = 2;
+        if (!out || (times && !tf)) {
+            perror(out ? times : run);
+        } else {
+            ark_search_options ro = o;
+            ro.limit = o.limit == 10 && !limit_given ? 100 : o.limit;
+            ro.no_snippets = !full;
+            ro.facets = full;
+            ro.html = 1;
+            ro.mark_open = ro.mark_close = NULL;
+            rc = run_file(s, queries, out, tf, &ro, tag);
+        }
+        if (out && out != stdout && fclose(out) != 0)
+            rc = 2;
+        if (tf)
+            fclose(tf);
         ark_searcher_close(s);
         return rc;
     }

@@ -180,6 +180,8 @@ typedef struct {
     char **participants;
     size_t nparticipants;
     unsigned pages;    /* 0: the format has no pages */
+    char *fields;      /* a JSON object of the fields arkiv does not know (kept
+                          from JSON Lines imports), or NULL */
     ark_block *blocks; /* the text in order: agenda items and what lies between */
     size_t nblocks;
 } ark_document;

@@ -34,6 +34,7 @@ void doc_free(ark_doc *d)
         free(d->glossary[i].expansion);
     }
     free(d->glossary);
+    free(d->extra);
     memset(d, 0, sizeof *d);
 }
 
@@ -220,6 +221,7 @@ void doc_public_view(const ark_doc *d, ark_doc *out)
     out->description = dup_or_null(d->description);
     out->kind = dup_or_null(d->kind);
     out->charset = dup_or_null(d->charset);
+    out->extra = dup_or_null(d->extra);
     memcpy(out->date, d->date, DOC_DATE_MAX);
     memcpy(out->date_end, d->date_end, DOC_DATE_MAX);
     out->access = d->access;

@@ -57,6 +57,8 @@ typedef struct {
     size_t nparticipants;
     doc_gloss *glossary;
     size_t nglossary;
+    char *extra; /* a JSON object of fields arkiv does not know (JSON Lines
+                    imports keep them as stored fields), or NULL */
 } ark_doc;
 
 void doc_init(ark_doc *d, const char *format);

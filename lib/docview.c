@@ -127,6 +127,9 @@ static void fill(ark_document *d, json_t *data)
             d->participants[d->nparticipants++] = ark_strdup(json_string_value(p));
     }
     d->pages = (unsigned)json_array_size(json_object_get(data, "pages"));
+    json_t *fields = json_object_get(data, "fields");
+    if (json_is_object(fields))
+        d->fields = json_dumps(fields, JSON_COMPACT);
 }
 
 ark_status ark_document_get(ark_searcher *s, const char *path, const char *query,
@@ -187,6 +190,7 @@ void ark_document_free(ark_document *d)
     free(d->access);
     free(d->format);
     free(d->description);
+    free(d->fields);
     for (size_t i = 0; i < d->nparticipants; i++)
         free(d->participants[i]);
     free(d->participants);

@@ -25,6 +25,8 @@
 #include "extract.h"
 #include "minutes.h"
 #include "glossary.h"
+#include "jsondoc.h"
+#include "jsonl.h"
 #include "strset.h"
 #include "terms.h"
 #include "walk.h"
@@ -32,6 +34,9 @@
 #include "xapian-shim.h"
 
 #define DEFAULT_BATCH 1000
+/* The signature of a document imported from JSON Lines: this, then the
+ * record's hash. */
+#define JSONL_SIGNATURE "jsonl "
 
 struct ark_indexer {
     xdb *db;
@@ -52,6 +57,7 @@ typedef struct {
     unsigned walk_errors;
     ark_status fatal; /* an error of the index itself: the run stops */
     catalogue *cat;   /* of the root being walked, or NULL */
+    int had_tree;     /* a directory or file root was walked (not only JSON Lines) */
 } run_state;
 
 static void set_error(ark_indexer *ix, const char *msg)
@@ -274,6 +280,8 @@ static char *doc_data(const ark_doc *doc, size_t *len)
                             "access", doc_access_name(sec->access)));
     }
     json_object_set_new(o, "sections", secs);
+    if (doc->extra)
+        json_object_set_new(o, "fields", json_loads(doc->extra, 0, NULL));
     char *data = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!data) {
@@ -292,8 +300,9 @@ static void set_value(xdb_doc *doc, unsigned slot, const char *v)
 
 /* Writes one Xapian document for doc under uid, visible to public readers,
  * staff, or both. */
-static ark_status write_doc(run_state *r, const char *uid, const char *rel, const ark_doc *doc,
-                            const char *signature, int to_public, int to_internal)
+static ark_status write_doc(run_state *r, const char *uid, const char *rel, const char *id,
+                            const ark_doc *doc, const char *signature, int to_public,
+                            int to_internal)
 {
     ark_indexer *ix = r->ix;
     doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1};
@@ -308,7 +317,6 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
     d.wdf = 1;
     ark_status st = d.st;
     if (st == ARK_OK) {
-        char *id = display_id(rel);
         char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
         xdb_doc_set_value(d.doc, ARK_SLOT_ID, id, strlen(id));
         set_value(d.doc, ARK_SLOT_TITLE, doc->title);
@@ -333,7 +341,6 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
         free(data);
         xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
         st = xdb_replace(ix->db, uid, d.doc);
-        free(id);
     }
     ark_buf_free(&d.term);
     xdb_doc_free(d.doc);
@@ -341,17 +348,18 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
 }
 
 /* Writes a file's documents: the full one under uid, and, when the file is
- * public but has internal passages, its public view under P<path>. */
-static ark_status write_file(run_state *r, const char *uid, const char *rel, const ark_doc *doc,
-                             const char *signature)
+ * public but has internal passages, its public view under P<path>.  id is
+ * the id users see. */
+static ark_status write_file(run_state *r, const char *uid, const char *rel, const char *id,
+                             const ark_doc *doc, const char *signature)
 {
     int internal = doc->access == DOC_INTERNAL, passages = doc_has_internal_passages(doc);
-    ark_status st = write_doc(r, uid, rel, doc, signature, !internal && !passages, 1);
+    ark_status st = write_doc(r, uid, rel, id, doc, signature, !internal && !passages, 1);
     char *puid = ark_sprintf("%s%s", ARK_PREFIX_PUBLIC_UID, rel);
     if (st == ARK_OK && passages) {
         ark_doc view;
         doc_public_view(doc, &view);
-        st = write_doc(r, puid, rel, &view, signature, 1, 0);
+        st = write_doc(r, puid, rel, id, &view, signature, 1, 0);
         doc_free(&view);
     } else if (st == ARK_OK) {
         st = xdb_delete(r->ix->db, puid); /* a view from before, if any; none is no error */
@@ -439,7 +447,9 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
             s = xdb_set_value(r->ix->db, old.docid, ARK_SLOT_SIGNATURE, sig);
             r->counts->skipped++;
         } else {
-            s = write_file(r, uid, rel, &doc, sig);
+            char *id = display_id(rel);
+            s = write_file(r, uid, rel, id, &doc, sig);
+            free(id);
             if (old.docid)
                 r->counts->updated++;
             else
@@ -492,13 +502,26 @@ typedef struct {
     strset *gone;
 } gone_ctx;
 
+/* Whether the document with unique term uid came from JSON Lines: those
+ * are never deleted for want of a file. */
+static int imported(run_state *r, const char *uid)
+{
+    unsigned docid;
+    char *sig = NULL;
+    int yes = xdb_find(r->ix->db, uid, &docid) == ARK_OK &&
+              xdb_value(r->ix->db, docid, ARK_SLOT_SIGNATURE, &sig) == ARK_OK &&
+              strncmp(sig, JSONL_SIGNATURE, strlen(JSONL_SIGNATURE)) == 0;
+    free(sig);
+    return yes;
+}
+
 /* A Q<path> or P<path> term whose file was not seen this run. */
 static int note_gone(const char *term, size_t len, void *ctx)
 {
     gone_ctx *g = ctx;
     char *q = ark_strndup(term, len);
     q[0] = ARK_PREFIX_UID[0];
-    if (!strset_has(g->r->seen, q, len))
+    if (!strset_has(g->r->seen, q, len) && !imported(g->r, q))
         strset_add(g->gone, term, len);
     free(q);
     return 0;
@@ -519,6 +542,98 @@ static ark_status delete_gone(run_state *r)
     }
     strset_free(g.gone);
     return st == ARK_OK ? ARK_OK : fatal(r, st);
+}
+
+/* ---- JSON Lines ---- */
+
+/* Indexes one record; where is "file:line", for messages. */
+static ark_status index_record(run_state *r, const char *where, const char *line, size_t len)
+{
+    ark_doc doc;
+    char *id, *detail;
+    ark_status s = jsondoc_read(line, len, &doc, &id, &detail);
+    if (s == ARK_OK && strlen(id) + 1 > ARK_MAX_TERM) {
+        doc_free(&doc);
+        free(detail);
+        detail = ark_strdup("the id is too long (at most 240 bytes)");
+        s = ARK_EINVAL;
+    }
+    if (s != ARK_OK) {
+        report(r, where, s, detail);
+        free(detail);
+        free(id);
+        r->counts->failed++;
+        return ARK_OK;
+    }
+    char *uid = ark_sprintf("%s%s", ARK_PREFIX_UID, id);
+    char *sig = ark_sprintf("%s%016" PRIx64, JSONL_SIGNATURE, ark_fnv1a(line, len, ARK_FNV_SEED));
+    unsigned docid = 0;
+    char *old = NULL;
+    s = xdb_find(r->ix->db, uid, &docid);
+    if (s == ARK_OK)
+        s = xdb_value(r->ix->db, docid, ARK_SLOT_SIGNATURE, &old);
+    else if (s == ARK_ENOTFOUND)
+        s = ARK_OK;
+    if (s == ARK_OK && old && strcmp(old, sig) == 0) {
+        r->counts->skipped++;
+    } else if (s == ARK_OK && (s = begin_change(r)) == ARK_OK) {
+        s = write_file(r, uid, id, id, &doc, sig);
+        if (docid)
+            r->counts->updated++;
+        else
+            r->counts->added++;
+        if (s == ARK_OK && detail)
+            report(r, where, ARK_OK, detail);
+        s = s == ARK_OK ? end_change(r) : fatal(r, s);
+    } else if (s != ARK_OK) {
+        fatal(r, s);
+    }
+    free(old);
+    free(sig);
+    free(uid);
+    free(id);
+    free(detail);
+    doc_free(&doc);
+    return s;
+}
+
+/* Adds or updates the records of a JSON Lines file (never deletes). */
+static void import_jsonl(run_state *r, const char *path)
+{
+    const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
+    jl_reader *jr;
+    char *err = NULL;
+    if (jl_open(path, &jr, &err) != ARK_OK) {
+        report(r, name, ARK_EIO, err);
+        free(err);
+        r->counts->failed++;
+        return;
+    }
+    const char *line;
+    size_t len;
+    int too_long, got = 0;
+    unsigned long lineno = 0;
+    while (r->fatal == ARK_OK && (got = jl_next(jr, &line, &len, &too_long)) > 0) {
+        lineno++;
+        if (len == strspn(line, " \t") && !too_long)
+            continue; /* blank lines are allowed */
+        char *where = ark_sprintf("%s:%lu", name, lineno);
+        r->files++;
+        if (too_long) {
+            report(r, where, ARK_ETOOBIG, "the line is longer than 64 MB");
+            r->counts->failed++;
+        } else {
+            index_record(r, where, line, len);
+        }
+        free(where);
+        if (r->opts && r->opts->progress)
+            r->opts->progress(r->opts->ctx, r->counts, r->files);
+    }
+    if (got < 0) {
+        report(r, name, ARK_EIO, jl_error(jr));
+        r->counts->failed++;
+    }
+    jl_close(jr);
 }
 
 /* Walks one root: a directory, or a single file indexed under its name. */
@@ -554,11 +669,18 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
                            const ark_index_options *opts, ark_index_counts *counts)
 {
     memset(counts, 0, sizeof *counts);
-    run_state r = {ix, opts, counts, strset_new(), 0, 0, 0, 0, ARK_OK, NULL};
-    for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++)
-        walk_root(&r, roots[i]);
-    /* A tree that could not be read whole must not look like deleted files. */
-    if (r.fatal == ARK_OK && r.walk_errors == 0)
+    run_state r = {ix, opts, counts, strset_new(), 0, 0, 0, 0, ARK_OK, NULL, 0};
+    for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++) {
+        if (jl_is_jsonl(roots[i])) {
+            import_jsonl(&r, roots[i]);
+        } else {
+            r.had_tree = 1;
+            walk_root(&r, roots[i]);
+        }
+    }
+    /* A tree that could not be read whole must not look like deleted files;
+     * a run of JSON Lines only deletes nothing. */
+    if (r.fatal == ARK_OK && r.walk_errors == 0 && r.had_tree)
         delete_gone(&r);
     if (r.fatal == ARK_OK) {
         begin_change(&r); /* commits the format stamp of a new index, too */

@@ -268,6 +268,7 @@ enum MHD_Result api_doc(sd_request *r, const char *id)
         jstr(d->kind), "access", jstr(d->access), "format", jstr(d->format), "description",
         jstr_or_null(d->description), "participants", people, "pages",
         d->pages ? json_integer(d->pages) : json_null(), "blocks", blocks);
+    json_object_set_new(body, "fields", d->fields ? json_loads(d->fields, 0, NULL) : json_null());
     ark_document_free(d);
     return http_json(r, MHD_HTTP_OK, body);
 }

@@ -201,7 +201,7 @@ month	juni 2024
 nov	matpakker november 2022
 dec	matpakker desember 2022
 EOF
-s --run "$T/queries.tsv" --limit 20 > "$T/run.out"
+s --queries "$T/queries.tsv" --run "$T/run.out" --limit 20 > /dev/null
 is "$(run_ids nav)" "" "words only in the <nav> or a <script> of the HTML page are not found"
 is "$(run_ids lol)" "" "the billion-laughs file was not indexed"
 unlike "$(run_ids cat)" 'catalogue' "the catalogue file is not a document: its words find no document 'catalogue'"

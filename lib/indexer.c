@@ -167,6 +167,7 @@ typedef struct {
     const ark_doc *src;
     size_t section; /* the section the tokens have reached (they come in order) */
     unsigned wdf;   /* of the current token: ARK_HEADING_WDF in a heading */
+    int in_title;   /* the tokens are the title's, not the text's */
 } doc_ctx;
 
 /* Adds prefix+term to the document; with `form`, also remembers that the
@@ -192,9 +193,11 @@ static int add_token(const ana_token *t, void *ctx)
 {
     doc_ctx *d = ctx;
     const ark_doc *src = d->src;
-    while (d->section < src->nsections && src->sections[d->section].heading_end <= t->start)
+    while (!d->in_title && d->section < src->nsections &&
+           src->sections[d->section].heading_end <= t->start)
         d->section++;
-    d->wdf = d->section < src->nsections && src->sections[d->section].start <= t->start
+    d->wdf = !d->in_title && d->section < src->nsections &&
+                     src->sections[d->section].start <= t->start
                  ? ARK_HEADING_WDF
                  : 1;
     xdb_doc_add_posting(d->doc, t->word, t->word_len, t->pos, d->wdf);
@@ -305,7 +308,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
                             int to_internal)
 {
     ark_indexer *ix = r->ix;
-    doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1};
+    doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0};
     const char *text = doc->text.data ? doc->text.data : "";
     size_t len = doc->text.len;
     ana_set_lang(ix->ana, ana_detect_lang(ix->ana, text, len));
@@ -313,7 +316,15 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
     for (size_t i = 0; i < doc->nglossary; i++)
         add_glossary_entry(&d, doc->glossary[i].abbr, strlen(doc->glossary[i].abbr),
                            doc->glossary[i].expansion, strlen(doc->glossary[i].expansion));
-    ana_run(ix->ana, ANA_DOCUMENT, text, len, 1, add_token, &d, NULL);
+    ana_stats stats;
+    ana_run(ix->ana, ANA_DOCUMENT, text, len, 1, add_token, &d, &stats);
+    if (doc->title && *doc->title && d.st == ARK_OK) {
+        /* the title is searchable too (a catalogue's, a record's), after a
+         * gap of positions so that no phrase runs from the text into it */
+        d.in_title = 1;
+        ana_run(ix->ana, ANA_DOCUMENT, doc->title, strlen(doc->title),
+                stats.next_pos + ARK_TITLE_GAP, add_token, &d, NULL);
+    }
     d.wdf = 1;
     ark_status st = d.st;
     if (st == ARK_OK) {

@@ -34,6 +34,8 @@
  *
  * Words of a section's heading count ARK_HEADING_WDF times (exact word and
  * lemmas), so that a heading about the topic weighs more than a mention.
+ * The title's words are indexed like the text's, at positions after it
+ * (ARK_TITLE_GAP on), so a catalogue's or a record's title is searchable.
  *
  * The synonym table maps "Z<lemma>" and "F<folded>" to every exact word seen
  * with that lemma or folded spelling.  A phrase query uses it to match
@@ -55,7 +57,7 @@
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
 
-#define ARK_FORMAT_VERSION "3"
+#define ARK_FORMAT_VERSION "4"
 
 #define ARK_PREFIX_STEM "Z" /* lemma or stem */
 #define ARK_PREFIX_VARIANT "F"
@@ -69,6 +71,8 @@
 #define ARK_VISIBLE_INTERNAL "Vinternal"
 
 #define ARK_HEADING_WDF 4
+/* The title's words are indexed after the text's, this many positions on. */
+#define ARK_TITLE_GAP 100
 
 /* Xapian's hard limit on a term is 245 bytes; longer words are not indexed. */
 #define ARK_MAX_TERM 240

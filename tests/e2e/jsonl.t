@@ -25,6 +25,8 @@ like "$out" 'a\.jsonl:8: .*not a JSON object' "a line that is not an object is n
 s() { "$BIN/arkiv-search" --db "$T/db" "$@" 2>&1; }
 like "$(s åpent rusmiljø)" '^1\. st-1  Stortinget 2001-03-01: Per Hansen \(H\)' \
   "an imported record is found by the Norwegian analysis, with its id and title"
+like "$(s Hansen)" '^1\. st-1 ' "a word only in the title finds the record"
+like "$(s '"haster Stortinget"')" '^No documents match' "no phrase runs from the text into the title"
 like "$(s --kind lov skjenketid)" '^1\. 42  Lov om skjenketider' "a number id and the kind field work"
 like "$(s sykkelparkering)" '^1\. dato-feil' "the record with a bad date is indexed without it"
 like "$(s vitnebeskyttelsesord)" '^No documents match' "an internal record is not found by the public"

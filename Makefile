@@ -8,7 +8,8 @@
 #   make fuzz       libFuzzer targets with clang (build/fuzz/), a short run each
 #   make bench-quality  conflation on gold lemmas and MRR/nDCG on the relevance
 #                   sets of ../shared/eval, arkiv against the plain-Xapian baseline
-#   make bench      every benchmark (for now: bench-quality)
+#   make bench      indexing, query latency, searchd under load and quality, arkiv
+#                   against Xapian out of the box (bench/bench.py; bench/README.md)
 #   make clean      remove build/
 #
 # V=1 shows full command lines.  The Debian packages arkiv needs are installed
@@ -168,7 +169,16 @@ bench-quality: all
 	@echo "## Relevance: plain-Xapian baseline (--analysis basic) against arkiv (full)"
 	$(Q)python3 bench/eval.py --bin $(BUILD)/bin --work $(BUILD)/eval --analysis basic --analysis full
 
-bench: bench-quality
+# Xapian out of the box, the benchmark's baseline (not part of arkiv).
+$(BUILD)/bench/baseline: bench/baseline.cc
+	@mkdir -p $(dir $@)
+	$(Q)$(CXX) -std=c++17 $(WARN) -O2 $(shell xapian-config --cxxflags) $(shell pkg-config --cflags jansson) \
+	  $< -o $@ $(shell xapian-config --libs) $(shell pkg-config --libs jansson)
+
+# The whole benchmark: BENCH_FLAGS="--slice 5000 --runs 1 --load-seconds 5" for a quick one.
+bench: all $(BUILD)/bench/baseline
+	$(Q)python3 bench/bench.py --bin $(BUILD)/bin --baseline $(BUILD)/bench/baseline \
+	  --work $(BUILD)/bench $(BENCH_FLAGS)
 
 format:
 	clang-format -i lib/*.c lib/*.h lib/*.cc indexer/*.c tests/unit/*.c tests/unit/*.h tests/ranking/*.c tests/fuzz/*.c tests/fuzz/*.h

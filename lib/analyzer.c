@@ -38,6 +38,8 @@ struct ana {
     char variant_buf[MAX_VARIANTS][ARK_MAX_TERM * 2 + 1];
     const char *variants[MAX_VARIANTS];
     const char *qlemmas[2 * LEM_MAX]; /* a query word's lemmas with restored ones */
+    ana_word_filter filter;           /* which words get lemmas and parts; NULL: all */
+    void *filter_ctx;
 };
 
 static const utf8proc_option_t NORM_OPTIONS =
@@ -320,6 +322,15 @@ static void analyze_word(ana *a, ana_mode mode, ana_token *t)
         basic_terms(a, t);
         return;
     }
+    if (a->filter && !a->filter(a->filter_ctx, t->word, t->word_len)) {
+        /* no lemmas or parts: the caller has no use for them here */
+        t->stopword = stop_is(t->word, t->word_len);
+        if (fold_word(t->word, t->word_len, a->folded, sizeof a->folded) != 0)
+            t->folded = a->folded;
+        t->variants = a->variants;
+        add_variant(a, t, t->word);
+        return;
+    }
     const lem_entry *e = lookup(a, mode, t->word, t->word_len);
     t->lemmas = e->lemmas;
     t->nlemmas = e->nlemmas;
@@ -428,6 +439,12 @@ static int dangling_hyphen_at(const char *text, size_t len, size_t i)
 {
     return i + 1 < len && text[i] == '-' &&
            (text[i + 1] == ' ' || text[i + 1] == '\n' || text[i + 1] == '\t');
+}
+
+void ana_set_filter(ana *a, ana_word_filter fn, void *ctx)
+{
+    a->filter = fn;
+    a->filter_ctx = ctx;
 }
 
 void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first_pos,

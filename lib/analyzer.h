@@ -111,6 +111,15 @@ ana_lang ana_detect_lang(ana *a, const char *text, size_t len);
  * back to Nynorsk for words Bokmål does not know. */
 void ana_set_lang(ana *a, ana_lang lang);
 
+/* Says whether a word (NFC, case-folded) needs its lemmas and compound
+ * parts.  Snippets use it: looking up the lemmas of every word of a long
+ * document costs more than the search; only words that might match need them. */
+typedef int (*ana_word_filter)(void *ctx, const char *word, size_t len);
+
+/* Until reset with NULL, later runs give lemmas and parts only to the words
+ * fn accepts (the others have none).  Never for indexing or queries. */
+void ana_set_filter(ana *a, ana_word_filter fn, void *ctx);
+
 /* Analyzes text[0..len), calling fn for each token.  Positions start at
  * first_pos.  stats may be NULL. */
 void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first_pos,

@@ -1,10 +1,26 @@
 /* snippet.c — choose and mark the best passage; see snippet.h. */
+#define _GNU_SOURCE /* memmem */
 #include "snippet.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
+
+#define MAX_KEYS 64 /* more lemmas than this: look up every word */
+
+/* Texts longer than SNIP_WHOLE bytes are not analyzed whole for a snippet:
+ * only slices around the SNIP_SLICES stretches of SNIP_SPREAD bytes where
+ * the query's words most likely are (from SNIP_BEFORE bytes before such a
+ * stretch to SNIP_AFTER after its start).  The cost of a snippet is then a
+ * byte search of the text plus a few kilobytes of analysis, whatever the
+ * document's length. */
+#define SNIP_WHOLE 4096
+#define SNIP_SLICES 3
+#define SNIP_SPREAD 400
+#define SNIP_BEFORE 300
+#define SNIP_AFTER 1200
+#define SNIP_MAX_HITS 20000
 
 typedef struct {
     size_t start, end;
@@ -101,8 +117,10 @@ static int collect(const ana_token *t, void *ctx)
     return 0;
 }
 
-/* The first token of the best window, by a sliding count of matches. */
-static size_t best_window(const span *s, size_t n, size_t nids)
+/* The first token of the best window, by a sliding count of matches;
+ * *score (if not NULL) ranks it against other windows: distinct matched
+ * words first, then matches. */
+static size_t best_window(const span *s, size_t n, size_t nids, size_t *score)
 {
     unsigned *count = ark_calloc(nids + 1, sizeof *count);
     size_t distinct = 0, matches = 0, best = 0, best_distinct = 0, best_matches = 0;
@@ -124,6 +142,8 @@ static size_t best_window(const span *s, size_t n, size_t nids)
         }
     }
     free(count);
+    if (score)
+        *score = best_distinct * 1000 + best_matches;
     if (best_matches == 0)
         return 0;
     /* Start a little before the first match in the window. */
@@ -161,23 +181,262 @@ static void add_text(ark_buf *b, const char *s, size_t n, int html, int collapse
     }
 }
 
+/* The words whose lemmas and parts are worth looking up: those that hold
+ * the first three bytes of a lemma the query looks for ("rusmiljøene" and
+ * "narkotikamiljøet" for "miljø").  Inflection rarely touches a word's
+ * first letters, and a compound holds its parts whole; the rest would cost
+ * a dictionary lookup each and match nothing.  Strong verbs ("gikk" for
+ * "gå") are the price: they are marked only when written as queried. */
+typedef struct {
+    char key[MAX_KEYS][4];
+    size_t n;
+} stem_keys;
+
+static int may_match(void *ctx, const char *word, size_t len)
+{
+    const stem_keys *k = ctx;
+    for (size_t i = 0; i < k->n; i++) {
+        size_t n = strlen(k->key[i]);
+        for (size_t at = 0; at + n <= len; at++)
+            if (memcmp(word + at, k->key[i], n) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* Runs the analyzer over text for the marks of o, looking up lemmas only
+ * where they may matter (or everywhere, when the query has too many). */
+static void analyze(ana *a, const char *text, size_t len, const snip_options *o, collect_ctx *c)
+{
+    stem_keys keys = {.n = 0};
+    size_t n = strset_count(o->stems);
+    for (size_t i = 0; i < n && n <= MAX_KEYS; i++) {
+        const char *stem = strset_key(o->stems, i);
+        size_t k = strlen(stem) < 3 ? strlen(stem) : 3;
+        memcpy(keys.key[keys.n], stem, k);
+        keys.key[keys.n++][k] = '\0';
+    }
+    if (n <= MAX_KEYS)
+        ana_set_filter(a, may_match, &keys);
+    ana_run(a, ANA_DOCUMENT, text, len, 1, collect, c, NULL);
+    ana_set_filter(a, NULL, NULL);
+}
+
+/* Writes the window [first, last) of spans s over text as the snippet,
+ * with "…" where text is left out before or after. */
+static void render(ark_buf *b, const char *text, const span *s, size_t first, size_t last,
+                   int cut_before, int cut_after, const snip_options *o)
+{
+    if (cut_before)
+        ark_buf_adds(b, "… ");
+    size_t at = s[first].start;
+    for (size_t i = first; i < last; i++) {
+        add_text(b, text + at, s[i].start - at, o->html, 1);
+        if (s[i].match >= 0)
+            ark_buf_adds(b, o->open);
+        add_text(b, text + s[i].start, s[i].end - s[i].start, o->html, 1);
+        if (s[i].match >= 0)
+            ark_buf_adds(b, o->close);
+        at = s[i].end;
+    }
+    if (cut_after)
+        ark_buf_adds(b, " …");
+}
+
+/* ---- long texts: analyze only around the likely matches ---- */
+
+/* Where a query's words may occur, by a plain search for the first three
+ * bytes of each word, lemma and folded spelling in the lower-cased text. */
+typedef struct {
+    size_t at;
+    unsigned key;
+} hit_at;
+
+static int by_offset(const void *a, const void *b)
+{
+    const hit_at *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* ASCII and the Latin-1 capitals (À..Þ, as Æ Ø Å) in lower case; enough
+ * to find where words may be, not to decide what they are. */
+static char *lower_copy(const char *text, size_t len)
+{
+    char *l = ark_malloc(len + 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        else if (i > 0 && (unsigned char)text[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E &&
+                 c != 0x97)
+            c = (unsigned char)(c + 0x20);
+        l[i] = (char)c;
+    }
+    l[len] = '\0';
+    return l;
+}
+
+static void add_keys(stem_keys *k, const strset *set)
+{
+    for (size_t i = 0; i < strset_count(set) && k->n < MAX_KEYS; i++) {
+        const char *w = strset_key(set, i);
+        size_t n = strlen(w) < 3 ? strlen(w) : 3;
+        if (n < 2)
+            continue; /* one letter is everywhere */
+        memcpy(k->key[k->n], w, n);
+        k->key[k->n][n] = '\0';
+        size_t j = 0;
+        while (j < k->n && strcmp(k->key[j], k->key[k->n]) != 0)
+            j++;
+        k->n += j == k->n;
+    }
+}
+
+/* Every place a key occurs, in order of offset (at most max). */
+static size_t find_keys(const char *lower, size_t len, const stem_keys *k, hit_at *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        size_t klen = strlen(k->key[i]);
+        const char *p = lower, *end = lower + len;
+        while (n < max && (p = memmem(p, (size_t)(end - p), k->key[i], klen)) != NULL) {
+            out[n].at = (size_t)(p - lower);
+            out[n++].key = (unsigned)i;
+            p += klen;
+        }
+    }
+    qsort(out, n, sizeof *out, by_offset);
+    return n;
+}
+
+/* Up to SNIP_SLICES non-overlapping stretches of SNIP_SPREAD bytes where
+ * the most distinct keys occur; their starts into starts[], in order. */
+static size_t best_stretches(const hit_at *h, size_t n, size_t *starts)
+{
+    size_t chosen = 0;
+    unsigned char *taken = ark_calloc(n ? n : 1, 1);
+    for (size_t round = 0; round < SNIP_SLICES; round++) {
+        size_t best = n, best_score = 0;
+        unsigned count[MAX_KEYS] = {0};
+        size_t distinct = 0, j = 0;
+        for (size_t i = 0; i < n; i++) { /* window [h[i].at, h[i].at + SPREAD) */
+            while (j < n && h[j].at < h[i].at + SNIP_SPREAD) {
+                if (!taken[j] && count[h[j].key]++ == 0)
+                    distinct++;
+                j++;
+            }
+            size_t score = distinct * 1000 + (j - i);
+            if (!taken[i] && score > best_score) {
+                best_score = score;
+                best = i;
+            }
+            if (!taken[i] && --count[h[i].key] == 0)
+                distinct--;
+        }
+        if (best == n)
+            break;
+        starts[chosen++] = h[best].at;
+        for (size_t i = 0; i < n; i++) /* what this stretch covers is spent */
+            if (h[i].at + SNIP_SPREAD > h[best].at && h[i].at < h[best].at + 2 * SNIP_SPREAD)
+                taken[i] = 1;
+    }
+    free(taken);
+    for (size_t a = 1; a < chosen; a++) /* in text order */
+        for (size_t b = a; b > 0 && starts[b - 1] > starts[b]; b--) {
+            size_t t = starts[b];
+            starts[b] = starts[b - 1];
+            starts[b - 1] = t;
+        }
+    return chosen;
+}
+
+static int is_space_at(const char *text, size_t i)
+{
+    return is_space_byte(text[i]);
+}
+
+/* The slice of text around a stretch, cut at white space. */
+static void slice_around(const char *text, size_t len, size_t at, size_t *from, size_t *to)
+{
+    size_t f = at > SNIP_BEFORE ? at - SNIP_BEFORE : 0;
+    while (f > 0 && !is_space_at(text, f - 1))
+        f--;
+    size_t t = at + SNIP_AFTER < len ? at + SNIP_AFTER : len;
+    while (t < len && !is_space_at(text, t))
+        t++;
+    *from = f;
+    *to = t;
+}
+
+/* The snippet of a long text: the best window of the best slice. */
+static char *snip_long(ana *a, const char *text, size_t len, const snip_options *o)
+{
+    stem_keys keys = {.n = 0};
+    add_keys(&keys, o->words);
+    add_keys(&keys, o->stems);
+    add_keys(&keys, o->folds);
+    char *lower = lower_copy(text, len);
+    hit_at *h = ark_malloc(SNIP_MAX_HITS * sizeof *h);
+    size_t nh = find_keys(lower, len, &keys, h, SNIP_MAX_HITS);
+    free(lower);
+    size_t starts[SNIP_SLICES], nslices = best_stretches(h, nh, starts);
+    free(h);
+    if (nslices == 0)
+        starts[nslices++] = 0;
+    size_t nids = strset_count(o->words) + strset_count(o->stems) + strset_count(o->folds);
+    ark_buf b = ARK_BUF_INIT;
+    size_t best_score = 0, best_len = 0;
+    for (size_t k = 0; k < nslices; k++) {
+        size_t from, to;
+        slice_around(text, len, starts[k], &from, &to);
+        collect_ctx c = {o, NULL, 0, 0, NULL, NULL};
+        analyze(a, text + from, to - from, o, &c);
+        for (size_t i = 0; i < c.n; i++) {
+            c.spans[i].start += from;
+            c.spans[i].end += from;
+        }
+        size_t score = 0;
+        size_t first = c.n ? best_window(c.spans, c.n, nids, &score) : 0;
+        if (c.n && (best_len == 0 || score > best_score)) {
+            size_t last = first + SNIP_WINDOW < c.n ? first + SNIP_WINDOW : c.n;
+            ark_buf_reset(&b);
+            render(&b, text, c.spans, first, last, first > 0 || from > 0, last < c.n || to < len,
+                   o);
+            best_score = score;
+            best_len = b.len;
+            if (o->match_at) {
+                *o->match_at = c.spans[first].start;
+                for (size_t i = first; i < last; i++)
+                    if (c.spans[i].match >= 0) {
+                        *o->match_at = c.spans[i].start;
+                        break;
+                    }
+            }
+        }
+        free(c.spans);
+    }
+    return ark_buf_take(&b);
+}
+
 char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, char **why)
 {
+    if (o->match_at)
+        *o->match_at = 0;
+    if (!why && len > SNIP_WHOLE)
+        return snip_long(a, text, len, o);
     ark_buf reasons = ARK_BUF_INIT;
     collect_ctx c = {o, NULL, 0, 0, why ? &reasons : NULL, why ? strset_new() : NULL};
-    ana_run(a, ANA_DOCUMENT, text, len, 1, collect, &c, NULL);
+    analyze(a, text, len, o, &c);
     strset_free(c.explained);
     if (why)
         *why = ark_buf_take(&reasons);
     ark_buf b = ARK_BUF_INIT;
-    if (o->match_at)
-        *o->match_at = 0;
     if (c.n == 0) {
         free(c.spans);
         return ark_buf_take(&b);
     }
     size_t nids = strset_count(o->words) + strset_count(o->stems) + strset_count(o->folds);
-    size_t first = best_window(c.spans, c.n, nids);
+    size_t first = best_window(c.spans, c.n, nids, NULL);
     size_t last = first + SNIP_WINDOW < c.n ? first + SNIP_WINDOW : c.n;
     if (o->match_at) {
         *o->match_at = c.spans[first].start;
@@ -187,21 +446,7 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
                 break;
             }
     }
-    if (first > 0)
-        ark_buf_adds(&b, "… ");
-    size_t at = c.spans[first].start;
-    for (size_t i = first; i < last; i++) {
-        const span *s = &c.spans[i];
-        add_text(&b, text + at, s->start - at, o->html, 1);
-        if (s->match >= 0)
-            ark_buf_adds(&b, o->open);
-        add_text(&b, text + s->start, s->end - s->start, o->html, 1);
-        if (s->match >= 0)
-            ark_buf_adds(&b, o->close);
-        at = s->end;
-    }
-    if (last < c.n)
-        ark_buf_adds(&b, " …");
+    render(&b, text, c.spans, first, last, first > 0, last < c.n, o);
     free(c.spans);
     return ark_buf_take(&b);
 }
@@ -209,7 +454,7 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
 char *snip_mark(ana *a, const char *text, size_t len, const snip_options *o)
 {
     collect_ctx c = {o, NULL, 0, 0, NULL, NULL};
-    ana_run(a, ANA_DOCUMENT, text, len, 1, collect, &c, NULL);
+    analyze(a, text, len, o, &c);
     ark_buf b = ARK_BUF_INIT;
     size_t at = 0;
     for (size_t i = 0; i < c.n; i++) {

@@ -140,15 +140,18 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
     ark_status st = find_visible(s, path, o, &docid);
     if (st != ARK_OK)
         return st;
-    char *raw;
-    size_t rawlen;
-    st = xdb_data(s->db, docid, &raw, &rawlen);
+    char *text, *meta;
+    size_t len;
+    st = xdb_data(s->db, docid, &text, &len);
+    if (st == ARK_OK)
+        st = xdb_value(s->db, docid, ARK_SLOT_META, &meta);
     if (st != ARK_OK) {
         srch_set_error(s, xdb_error(s->db));
+        free(text);
         return st;
     }
-    json_t *data = json_loadb(raw, rawlen, 0, NULL);
-    free(raw);
+    json_t *data = json_loads(meta, 0, NULL);
+    free(meta);
     srch_marks m;
     srch_marks_init(&m);
     if (query && *query) {
@@ -168,11 +171,10 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
     if (!d->title)
         d->title = ark_strdup("");
     fill(d, data);
-    json_t *text = json_object_get(data, "text");
-    blocks b = {d, 0, s, json_string_value(text), &so};
-    if (b.text)
-        cut_blocks(&b, data, json_string_length(text));
+    blocks b = {d, 0, s, text, &so};
+    cut_blocks(&b, data, len);
     json_decref(data);
+    free(text);
     srch_marks_free(&m);
     *out = d;
     return ARK_OK;

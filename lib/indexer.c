@@ -252,12 +252,10 @@ static json_t *string_or_null(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
-/* The document data: the text and the fields a hit shows (terms.h). */
-static char *doc_data(const ark_doc *doc, size_t *len)
+/* The fields a hit shows, as JSON for the meta value slot (terms.h). */
+static char *doc_meta(const ark_doc *doc, size_t *len)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "text", json_stringn(doc->text.data ? doc->text.data : "",
-                                                doc->text.len));
     json_object_set_new(o, "format", json_string(doc->format));
     json_object_set_new(o, "date", string_or_null(doc->date));
     json_object_set_new(o, "date_end", string_or_null(doc->date_end));
@@ -346,10 +344,11 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
             xdb_doc_add_term(d.doc, ARK_VISIBLE_PUBLIC, strlen(ARK_VISIBLE_PUBLIC), 0);
         if (to_internal)
             xdb_doc_add_term(d.doc, ARK_VISIBLE_INTERNAL, strlen(ARK_VISIBLE_INTERNAL), 0);
-        size_t dlen;
-        char *data = doc_data(doc, &dlen);
-        xdb_doc_set_data(d.doc, data, dlen);
-        free(data);
+        size_t mlen;
+        char *meta = doc_meta(doc, &mlen);
+        xdb_doc_set_value(d.doc, ARK_SLOT_META, meta, mlen);
+        free(meta);
+        xdb_doc_set_data(d.doc, text, len);
         xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
         st = xdb_replace(ix->db, uid, d.doc);
     }

@@ -300,22 +300,21 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     h->path = value(s, docid, ARK_SLOT_PATH);
     h->section = ark_strdup("");
     h->presenter = ark_strdup("");
-    char *raw;
-    size_t len;
-    json_t *data = NULL;
-    if (xdb_data(s->db, docid, &raw, &len) == ARK_OK) {
-        data = json_loadb(raw, len, 0, NULL);
-        free(raw);
-    }
+    /* the fields are a small value; the text (the data) is read only for
+     * a snippet */
+    char *meta = value(s, docid, ARK_SLOT_META);
+    json_t *data = json_loads(meta, 0, NULL);
+    free(meta);
     h->date = json_str(data, "date");
     h->date_end = json_str(data, "date_end");
     h->kind = json_str(data, "kind");
     h->access = json_str(data, "access");
     h->format = json_str(data, "format");
-    json_t *text = json_object_get(data, "text");
-    if (!so || !json_is_string(text)) {
+    char *text = NULL;
+    size_t len = 0;
+    if (!so || xdb_data(s->db, docid, &text, &len) != ARK_OK) {
         h->snippet = ark_strdup("");
-        if (!so && data)
+        if (data)
             place_hit(data, 0, h);
         json_decref(data);
         return;
@@ -323,10 +322,10 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     size_t at = 0;
     snip_options local = *so;
     local.match_at = &at;
-    h->snippet = snip_make(s->ana, json_string_value(text), json_string_length(text), &local,
-                           explain ? &h->why : NULL);
+    h->snippet = snip_make(s->ana, text, len, &local, explain ? &h->why : NULL);
     place_hit(data, at, h);
     json_decref(data);
+    free(text);
 }
 
 static ark_facet *facets_of(const xdb_mset *m, unsigned f, size_t *n)

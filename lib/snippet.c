@@ -2,9 +2,12 @@
 #define _GNU_SOURCE /* memmem */
 #include "snippet.h"
 
+#include <stdint.h>
+
 #include <stdlib.h>
 #include <string.h>
 
+#include "stopwords.h"
 #include "xalloc.h"
 
 #define MAX_KEYS 64 /* more lemmas than this: look up every word */
@@ -281,8 +284,8 @@ static void add_keys(stem_keys *k, const strset *set)
     for (size_t i = 0; i < strset_count(set) && k->n < MAX_KEYS; i++) {
         const char *w = strset_key(set, i);
         size_t n = strlen(w) < 3 ? strlen(w) : 3;
-        if (n < 2)
-            continue; /* one letter is everywhere */
+        if (n < 2 || stop_is(w, strlen(w)))
+            continue; /* one letter, or "det", "som": everywhere */
         memcpy(k->key[k->n], w, n);
         k->key[k->n][n] = '\0';
         size_t j = 0;
@@ -292,7 +295,78 @@ static void add_keys(stem_keys *k, const strset *set)
     }
 }
 
-/* Every place a key occurs, in order of offset (at most max). */
+static int word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/* Keys packed into integers (bytes, then the length in the top byte), in a
+ * small open-addressing table: one lookup for each word's first two and
+ * first three bytes. */
+#define KEY_SLOTS 256 /* > 2 * MAX_KEYS, a power of two */
+
+static uint32_t pack(const char *s, size_t n)
+{
+    uint32_t v = (uint32_t)n << 24;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint32_t)(unsigned char)s[i] << (8 * i);
+    return v;
+}
+
+static size_t slot_of(uint32_t v)
+{
+    return (v * 2654435761u) >> 24 & (KEY_SLOTS - 1);
+}
+
+typedef struct {
+    uint32_t key[KEY_SLOTS]; /* 0: empty */
+    unsigned index[KEY_SLOTS];
+} key_table;
+
+static void table_add(key_table *t, uint32_t v, unsigned index)
+{
+    size_t i = slot_of(v);
+    while (t->key[i] && t->key[i] != v)
+        i = (i + 1) & (KEY_SLOTS - 1);
+    t->key[i] = v;
+    t->index[i] = index;
+}
+
+static int table_find(const key_table *t, uint32_t v, unsigned *index)
+{
+    for (size_t i = slot_of(v); t->key[i]; i = (i + 1) & (KEY_SLOTS - 1))
+        if (t->key[i] == v) {
+            *index = t->index[i];
+            return 1;
+        }
+    return 0;
+}
+
+/* Every word of text that begins with a key, in order (at most max): one
+ * pass over the text, looking only at word starts. */
+static size_t find_word_keys(const char *lower, size_t len, const stem_keys *k, hit_at *out,
+                             size_t max)
+{
+    key_table t;
+    memset(t.key, 0, sizeof t.key);
+    for (size_t i = 0; i < k->n; i++)
+        table_add(&t, pack(k->key[i], strlen(k->key[i])), (unsigned)i);
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < max; i++) {
+        if (!word_byte((unsigned char)lower[i]) || (i > 0 && word_byte((unsigned char)lower[i - 1])))
+            continue;
+        unsigned index;
+        if ((i + 3 <= len && table_find(&t, pack(lower + i, 3), &index)) ||
+            (i + 2 <= len && table_find(&t, pack(lower + i, 2), &index))) {
+            out[n].at = i;
+            out[n++].key = index;
+        }
+    }
+    return n;
+}
+
+/* Every place a key occurs, inside words too (compound parts), in order
+ * of offset (at most max): the slower search, when no word begins with one. */
 static size_t find_keys(const char *lower, size_t len, const stem_keys *k, hit_at *out, size_t max)
 {
     size_t n = 0;
@@ -377,7 +451,9 @@ static char *snip_long(ana *a, const char *text, size_t len, const snip_options 
     add_keys(&keys, o->folds);
     char *lower = lower_copy(text, len);
     hit_at *h = ark_malloc(SNIP_MAX_HITS * sizeof *h);
-    size_t nh = find_keys(lower, len, &keys, h, SNIP_MAX_HITS);
+    size_t nh = find_word_keys(lower, len, &keys, h, SNIP_MAX_HITS);
+    if (nh == 0)
+        nh = find_keys(lower, len, &keys, h, SNIP_MAX_HITS);
     free(lower);
     size_t starts[SNIP_SLICES], nslices = best_stretches(h, nh, starts);
     free(h);

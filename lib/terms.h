@@ -48,11 +48,13 @@
  * ("Aopd" → "oslo politidistrikt"), learnt from the documents' glossaries.
  *
  * Value slots hold what a hit shows, what filters, sorts and facets read,
- * and what incremental indexing compares.  The document data is a JSON
- * object: "text" (for snippets), "format", "date", "date_end", "kind",
- * "access", "description", "participants" [names], "pages" [offsets where
- * each page begins], "sections" [{"number", "heading", "presenter", "start",
- * "body", "end", "access"}] with byte offsets into the text.
+ * and what incremental indexing compares.  The document data is the text
+ * itself (UTF-8, for snippets and the document view), read only when it is
+ * needed; the fields are a JSON object in the meta slot: "format", "date",
+ * "date_end", "kind", "access", "description", "participants" [names],
+ * "pages" [offsets where each page begins], "sections" [{"number",
+ * "heading", "presenter", "start", "body", "end", "access"}] with byte
+ * offsets into the text, and "fields" {...} kept from a JSON Lines record.
  */
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
@@ -86,6 +88,8 @@ enum ark_value_slot {
     ARK_SLOT_DATE_TO = 5,   /* last day: "2026-03-31"; the end of a multi-day meeting */
     ARK_SLOT_YEAR = 6,      /* "2025", the year facet */
     ARK_SLOT_KIND = 7,      /* "referat", the kind facet */
+    ARK_SLOT_META = 8,      /* the fields as JSON (see above): a hit reads this,
+                               not the data, unless it needs a snippet */
 };
 
 /* Metadata keys. */

@@ -21,6 +21,7 @@
 #define SPELL_CANDIDATES 8 /* close spellings looked at */
 #define MAX_CODEPOINTS 48  /* longer words are never corrected */
 #define WELL_KNOWN 3       /* a word the reader finds this often is never corrected */
+#define COMMON 50          /* nor one in this many documents of the index */
 
 void ark_strings_free(char **v, size_t n)
 {
@@ -331,6 +332,11 @@ static char *respell(ark_searcher *s, const qword *w, const ark_search_options *
     near nr = {.n = 0, .self = w->word};
     nr.nword = codepoints(w->word, strlen(w->word), nr.word, MAX_CODEPOINTS);
     if (nr.nword < 3)
+        return NULL;
+    /* a word in many documents is no misspelling, whoever may read them:
+     * known without a search */
+    unsigned global = 0;
+    if (xdb_term_freq(s->db, w->word, strlen(w->word), &global) == ARK_OK && global >= COMMON)
         return NULL;
     unsigned have = word_count(s, w, o);
     if (have >= WELL_KNOWN)

@@ -2,7 +2,7 @@
 """The benchmark: arkiv against Xapian out of the box, from one run, one table.
 
     bench/bench.py [--slice N] [--runs 3] [--load-seconds 20] [--bin build/bin]
-                   [--work build/bench] [--no-quality]
+                   [--work build/bench] [--no-quality] [--reuse-indexes]
 
 1. Indexing the scale corpus (../shared/corpus-scale, all of it unless
    --slice N takes the first N documents): documents/s, MB/s of text, peak
@@ -371,10 +371,20 @@ def main():
     p.add_argument("--baseline", default=os.path.join(ROOT, "build", "bench", "baseline"))
     p.add_argument("--work", default=os.path.join(ROOT, "build", "bench"))
     p.add_argument("--no-quality", action="store_true")
+    p.add_argument("--reuse-indexes", action="store_true",
+                   help="keep the indexes (and their numbers) of an earlier run of the same slice")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
     path, info = corpus(args.work, args.slice)
-    ix = index_both(args, path, info)
+    saved = os.path.join(args.work, "index-%s.json" % (args.slice or "all"))
+    if args.reuse_indexes and os.path.exists(saved):
+        with open(saved) as f:
+            ix = json.load(f)
+        log("indexes kept from an earlier run (%s)" % saved)
+    else:
+        ix = index_both(args, path, info)
+        with open(saved, "w") as f:
+            json.dump(ix, f)
     sets = [("short", os.path.join(EVAL, "storting-qa", "queries_short.tsv")),
             ("topics", os.path.join(HERE, "queries", "topics.tsv")),
             ("phrases", os.path.join(HERE, "queries", "phrases.tsv"))]

@@ -549,7 +549,7 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
             total += kw[i].n;
         }
     }
-    if (bare < 2 || total < 2)
+    if (bare < 2 || total < 2 || total > QB_MAX_PROXIMITY)
         return ARK_OK;
     qword *all = ark_calloc(total, sizeof *all); /* borrowed words, in order */
     size_t k = 0;

@@ -45,6 +45,11 @@
 #define QB_AS_PART_WEIGHT 0.3
 #define QB_ABBREV_WEIGHT 0.8 /* "OPD" for "Oslo politidistrikt", and back */
 #define QB_MAX_ABBREV_RUN 8  /* longest run of bare words looked up as an expansion */
+/* The bare words of a group count as a phrase only when there are at most
+ * this many: "en til en oppfølging" gains from it; a question of twelve words
+ * is almost never written as one phrase, and checking positions of twelve
+ * words (some of them in every document) cost 90 % of the search. */
+#define QB_MAX_PROXIMITY 5
 
 /* Most words a "rus*" may stand for by default; more is ARK_EQUERY. */
 #define QB_MAX_WILDCARD 500

@@ -45,7 +45,7 @@ int flt_period(const char *s, size_t n, char from[DOC_DATE_MAX], char to[DOC_DAT
 
 int flt_any(const flt_filters *f)
 {
-    return *f->from || *f->to || *f->kind;
+    return *f->from || *f->to || *f->kind || *f->hint_from;
 }
 
 /* The kind a user's word names: the known kind it begins ("type:ekstra"),
@@ -159,8 +159,8 @@ ark_status flt_extract(const char *query, flt_filters *f, char **rest, const cha
                 char iso[32];
                 snprintf(iso, sizeof iso, "%.4s-%02d", query + ys, m);
                 if (doc_period(iso, NULL, from, to)) {
-                    narrow(f->from, from, 1);
-                    narrow(f->to, to, 0);
+                    memcpy(f->hint_from, from, DOC_DATE_MAX);
+                    memcpy(f->hint_to, to, DOC_DATE_MAX);
                     i = j;
                     continue;
                 }
@@ -170,4 +170,12 @@ ark_status flt_extract(const char *query, flt_filters *f, char **rest, const cha
     }
     *rest = ark_buf_take(&out);
     return ARK_OK;
+}
+
+void flt_hint_to_filter(flt_filters *f)
+{
+    if (*f->hint_from) {
+        narrow(f->from, f->hint_from, 1);
+        narrow(f->to, f->hint_to, 0);
+    }
 }

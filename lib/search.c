@@ -16,6 +16,10 @@
 #include "xalloc.h"
 #include "xapian-shim.h"
 
+/* What a document dated in the month a query names ("mars 2026") gains:
+ * as much as matching one more of its words. */
+#define HINT_BONUS 1.0
+
 void srch_set_error(ark_searcher *s, const char *msg)
 {
     free(s->error);
@@ -182,6 +186,22 @@ ark_status srch_count(ark_searcher *s, const xdb_query *q, unsigned *count)
     return ARK_OK;
 }
 
+/* words, with a bonus for the documents whose period overlaps the hint's. */
+static xdb_query *with_hint(xdb_query *words, const flt_filters *f)
+{
+    xdb_query *range[2] = {xdb_query_value(ARK_SLOT_DATE_FROM, 0, f->hint_to),
+                           xdb_query_value(ARK_SLOT_DATE_TO, 1, f->hint_from)};
+    xdb_query *in = xdb_query_combine(XDB_OP_AND, range, 2);
+    xdb_query *pair[2] = {words, xdb_query_with_bonus(in, HINT_BONUS)};
+    xdb_query *out = xdb_query_combine(XDB_OP_AND_MAYBE, pair, 2);
+    for (size_t i = 0; i < 2; i++) {
+        xdb_query_free(range[i]);
+        xdb_query_free(pair[i]);
+    }
+    xdb_query_free(in);
+    return out;
+}
+
 /* The filters of the options, added to those of the query. */
 static ark_status option_filters(ark_searcher *s, const ark_search_options *o, flt_filters *f)
 {
@@ -216,8 +236,14 @@ ark_status srch_build(ark_searcher *s, const char *query, const ark_search_optio
     xdb_query *words = NULL;
     if (st == ARK_OK)
         st = build_words(s, rest, o, m, &words);
+    if (st == ARK_OK && *f.hint_from) {
+        /* "... i januar 2004 ...": documents of that month rank higher;
+         * nothing is filtered out */
+        words = with_hint(words, &f);
+    }
     free(rest);
     if (st == ARK_EEMPTYQUERY && flt_any(&f)) {
+        flt_hint_to_filter(&f); /* "mars 2026" alone lists that month */
         words = xdb_query_all();
         *filters_only = 1;
         st = ARK_OK;

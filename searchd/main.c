@@ -25,7 +25,7 @@ static void usage(FILE *out)
           "                         token a client sees public material only\n"
           "  --web DIR              the web page's files (default " ARKIV_WEB_DIR ")\n"
           "  --max-query-bytes N    longest query (default 1000)\n"
-          "  --max-words N          most words in a query (default 32)\n"
+          "  --max-words N          most words in a query (default 128)\n"
           "  --max-expansion N      most words a word* may stand for (default 500)\n"
           "  --max-page-size N      largest page of hits (default 100)\n"
           "  --max-depth N          hits that can be paged through (default 1000)\n"
@@ -113,7 +113,7 @@ static void fail(char *err)
 
 int main(int argc, char **argv)
 {
-    sd_config c = {NULL, "127.0.0.1:8080", NULL, ARKIV_WEB_DIR, 4, 1000, 32, 500, 100, 1000,
+    sd_config c = {NULL, "127.0.0.1:8080", NULL, ARKIV_WEB_DIR, 4, 1000, 128, 500, 100, 1000,
                    2.0,  256,  64,  15};
     parse_flags(argc, argv, &c);
     char *err = NULL;

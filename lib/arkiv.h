@@ -35,7 +35,7 @@ typedef struct {
     ark_report_fn report;
     ark_progress_fn progress;
     void *ctx;
-    unsigned batch_docs; /* documents per committed transaction; 0: the default (1000) */
+    unsigned batch_docs; /* documents per committed transaction; 0: the default (250) */
 } ark_index_options;
 
 /* Opens (creating if needed) the index at dbpath for writing.  analysis is

@@ -33,7 +33,10 @@
 #include "xalloc.h"
 #include "xapian-shim.h"
 
-#define DEFAULT_BATCH 1000
+/* Measured on the scale corpus (39,438 documents): batches of 250 keep the
+ * indexer's peak RSS at 511 MB against 649 MB for 1,000, in the same time
+ * (478 s against 460 s, one run each) and a smaller index (1576 MB, 1669). */
+#define DEFAULT_BATCH 250
 /* The signature of a document imported from JSON Lines: this, then the
  * record's hash. */
 #define JSONL_SIGNATURE "jsonl "

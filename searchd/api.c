@@ -73,7 +73,8 @@ static const char *query_text(sd_request *r, enum MHD_Result *res)
     return q;
 }
 
-int api_search_options(sd_request *r, ark_search_options *o)
+/* The reader's options, from the request's filters and the limits. */
+static void search_options(sd_request *r, ark_search_options *o)
 {
     memset(o, 0, sizeof *o);
     o->internal = r->internal;
@@ -84,7 +85,6 @@ int api_search_options(sd_request *r, ark_search_options *o)
     o->max_expansion = r->cfg->max_expansion;
     o->time_limit = r->cfg->time_limit;
     o->html = 1;
-    return 1;
 }
 
 /* Reads sort, page and size; answers the error and returns 0 when bad. */
@@ -188,17 +188,13 @@ static json_t *results_json(const ark_results *res, const char *q, unsigned page
                      (int)page, "size", (int)size, "hits", hits, "facets", facets);
 }
 
-/* What every endpoint that reads the index does first: the query text,
- * the reader's options, and this thread's searcher.  NULL when the request
- * has been answered already (with *res) for a bad query or an index that
- * cannot be opened. */
-static ark_searcher *begin(sd_request *r, const char **q, ark_search_options *o,
-                           enum MHD_Result *res)
+ark_searcher *api_begin(sd_request *r, const char **q, ark_search_options *o,
+                        enum MHD_Result *res)
 {
     *q = query_text(r, res);
     if (!*q)
         return NULL;
-    api_search_options(r, o);
+    search_options(r, o);
     ark_searcher *s = workers_searcher(r);
     if (!s)
         *res = MHD_YES;
@@ -211,7 +207,7 @@ enum MHD_Result api_search(sd_request *r)
     const char *q;
     ark_search_options o;
     unsigned page, size;
-    ark_searcher *s = begin(r, &q, &o, &res);
+    ark_searcher *s = api_begin(r, &q, &o, &res);
     if (!s || !paging(r, &o, &page, &size, &res))
         return res;
     o.facets = 1;
@@ -249,7 +245,7 @@ enum MHD_Result api_doc(sd_request *r, const char *id)
     enum MHD_Result res;
     const char *q;
     ark_search_options o;
-    ark_searcher *s = begin(r, &q, &o, &res);
+    ark_searcher *s = api_begin(r, &q, &o, &res);
     if (!s)
         return res;
     ark_document *d;
@@ -278,7 +274,7 @@ enum MHD_Result api_suggest(sd_request *r)
     enum MHD_Result res;
     const char *q;
     ark_search_options o;
-    ark_searcher *s = begin(r, &q, &o, &res);
+    ark_searcher *s = api_begin(r, &q, &o, &res);
     if (!s)
         return res;
     char **words;

@@ -84,21 +84,17 @@ static void add_entry(ark_buf *b, sd_request *r, const char *q, const ark_hit *h
 
 enum MHD_Result feed_atom(sd_request *r)
 {
-    const char *q = http_param(r, "q");
-    if (!q)
-        q = "";
-    if (strlen(q) > r->cfg->max_query_bytes)
-        return http_error(r, MHD_HTTP_BAD_REQUEST, "query_too_long", "the query is too long");
+    enum MHD_Result answered;
+    const char *q;
     ark_search_options o;
-    api_search_options(r, &o);
+    ark_searcher *s = api_begin(r, &q, &o, &answered);
+    if (!s)
+        return answered;
     o.html = 0;
     o.mark_open = "";
     o.mark_close = "";
     o.sort = ARK_SORT_NEWEST;
     o.limit = FEED_ENTRIES;
-    ark_searcher *s = workers_searcher(r);
-    if (!s)
-        return MHD_YES;
     ark_results *res;
     ark_status st = ark_search(s, q, &o, &res);
     if (st != ARK_OK)

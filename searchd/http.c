@@ -147,15 +147,10 @@ static int params_ok(sd_request *r, const char *const *allowed, enum MHD_Result 
     return 0;
 }
 
-enum MHD_Result http_send(sd_request *r, unsigned status, const char *type, char *body,
-                          size_t len)
+/* Queues resp with the headers every answer carries. */
+static enum MHD_Result queue(sd_request *r, unsigned status, const char *type,
+                             struct MHD_Response *resp)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
-        free(body);
-        return MHD_NO;
-    }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -170,8 +165,27 @@ enum MHD_Result http_send(sd_request *r, unsigned status, const char *type, char
     enum MHD_Result res = MHD_queue_response(r->conn, status, resp);
     MHD_destroy_response(resp);
     r->status = status;
-    r->answered = 1;
     return res;
+}
+
+enum MHD_Result http_send(sd_request *r, unsigned status, const char *type, char *body,
+                          size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(body);
+        return MHD_NO;
+    }
+    return queue(r, status, type, resp);
+}
+
+enum MHD_Result http_send_static(sd_request *r, unsigned status, const char *type,
+                                 const char *body, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
+    return resp ? queue(r, status, type, resp) : MHD_NO;
 }
 
 enum MHD_Result http_json(sd_request *r, unsigned status, json_t *body)
@@ -292,7 +306,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     if (!r)
         return;
     double ms = api_elapsed_ms(r);
-    unsigned status = r->answered ? r->status : 0;
+    unsigned status = r->status;
     char path[160], method[16];
     log_clean(path, sizeof path, r->path);
     log_clean(method, sizeof method, r->method);

@@ -59,10 +59,9 @@ typedef struct {
     const char *path;
     int internal; /* the client showed a valid token: staff */
     sd_endpoint endpoint;
-    unsigned status;
+    unsigned status; /* 0 until answered */
     long hits; /* -1: not a search */
     struct timespec start;
-    int answered;
 } sd_request;
 
 /* ---- http.c ---- */
@@ -72,6 +71,9 @@ const char *http_param(sd_request *r, const char *name);
 /* Answers with body (the caller's buffer, freed here), Content-Type type. */
 enum MHD_Result http_send(sd_request *r, unsigned status, const char *type, char *body,
                           size_t len);
+/* Answers with body, which stays valid until the server stops. */
+enum MHD_Result http_send_static(sd_request *r, unsigned status, const char *type,
+                                 const char *body, size_t len);
 /* Answers with the JSON value (its reference is taken). */
 enum MHD_Result http_json(sd_request *r, unsigned status, json_t *body);
 /* Answers {"error": {"code", "message"}} with status. */
@@ -92,9 +94,13 @@ enum MHD_Result api_doc(sd_request *r, const char *id);
 enum MHD_Result api_suggest(sd_request *r);
 enum MHD_Result api_health(sd_request *r);
 enum MHD_Result feed_atom(sd_request *r);
-/* Reads the page parameters; answers the error itself and returns 0 when
- * they are bad. */
-int api_search_options(sd_request *r, ark_search_options *o);
+/* What every endpoint that reads the index does first: the query text (q=,
+ * at most --max-query-bytes), the reader's options (access level, kind=,
+ * from=, to=, the limits) and this thread's searcher.  NULL when the request
+ * has been answered already (with *res) for a query too long or an index
+ * that cannot be opened. */
+ark_searcher *api_begin(sd_request *r, const char **q, ark_search_options *o,
+                        enum MHD_Result *res);
 /* Answers the error for a failed library call. */
 enum MHD_Result api_fail(sd_request *r, ark_searcher *s, ark_status st);
 /* Milliseconds since the request began. */

@@ -24,14 +24,10 @@ static ark_status find_visible(ark_searcher *s, const char *path, const ark_sear
     xdb_query *q = srch_visible(any, o);
     xdb_search_opts xo = {0, 1, -1, 0, {0}, 0, 0};
     xdb_mset *m = NULL;
-    ark_status st = xdb_search(s->db, q, &xo, &m);
-    if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
-        st = xdb_search(s->db, q, &xo, &m);
-    if (st != ARK_OK)
-        srch_set_error(s, xdb_error(s->db));
-    else if (xdb_mset_size(m) == 0)
+    ark_status st = srch_mset(s, q, &xo, &m);
+    if (st == ARK_OK && xdb_mset_size(m) == 0)
         st = ARK_ENOTFOUND;
-    else
+    else if (st == ARK_OK)
         *docid = xdb_mset_docid(m, 0);
     xdb_mset_free(m);
     for (size_t i = 0; i < 2; i++)

@@ -169,18 +169,25 @@ xdb_query *srch_visible(const xdb_query *q, const ark_search_options *o)
     return out;
 }
 
+ark_status srch_mset(ark_searcher *s, const xdb_query *q, const xdb_search_opts *xo,
+                     xdb_mset **out)
+{
+    ark_status st = xdb_search(s->db, q, xo, out);
+    if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
+        st = xdb_search(s->db, q, xo, out); /* the indexer committed meanwhile */
+    if (st != ARK_OK)
+        srch_set_error(s, xdb_error(s->db));
+    return st;
+}
+
 ark_status srch_count(ark_searcher *s, const xdb_query *q, unsigned *count)
 {
     *count = 0;
     xdb_search_opts xo = {0, 0, -1, 0, {0}, 0, 0};
     xdb_mset *m;
-    ark_status st = xdb_search(s->db, q, &xo, &m);
-    if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
-        st = xdb_search(s->db, q, &xo, &m);
-    if (st != ARK_OK) {
-        srch_set_error(s, xdb_error(s->db));
+    ark_status st = srch_mset(s, q, &xo, &m);
+    if (st != ARK_OK)
         return st;
-    }
     *count = xdb_mset_estimate(m);
     xdb_mset_free(m);
     return ARK_OK;

@@ -33,6 +33,11 @@ ark_status srch_build(ark_searcher *s, const char *query, const ark_search_optio
 /* q restricted to what the reader (o->internal) may see; the caller frees it. */
 xdb_query *srch_visible(const xdb_query *q, const ark_search_options *o);
 
+/* Runs q, once more after reopening if a commit landed meanwhile; the
+ * error is kept on s.  The caller frees *out. */
+ark_status srch_mset(ark_searcher *s, const xdb_query *q, const xdb_search_opts *xo,
+                     xdb_mset **out);
+
 /* How many documents the reader finds with q (which srch_visible has
  * restricted already); retries once after a commit. */
 ark_status srch_count(ark_searcher *s, const xdb_query *q, unsigned *count);

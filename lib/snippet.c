@@ -207,22 +207,54 @@ static int may_match(void *ctx, const char *word, size_t len)
     return 0;
 }
 
-/* Runs the analyzer over text for the marks of o, looking up lemmas only
- * where they may matter (or everywhere, when the query has too many). */
-static void analyze(ana *a, const char *text, size_t len, const snip_options *o, collect_ctx *c)
+/* Adds the first (up to) three bytes of each word of set to k, once each;
+ * with `places`, for finding where words are: no stopwords ("det", "som"
+ * are everywhere) and no single bytes. */
+static void add_keys(stem_keys *k, const strset *set, int places)
 {
-    stem_keys keys = {.n = 0};
-    size_t n = strset_count(o->stems);
-    for (size_t i = 0; i < n && n <= MAX_KEYS; i++) {
-        const char *stem = strset_key(o->stems, i);
-        size_t k = strlen(stem) < 3 ? strlen(stem) : 3;
-        memcpy(keys.key[keys.n], stem, k);
-        keys.key[keys.n++][k] = '\0';
+    for (size_t i = 0; i < strset_count(set) && k->n < MAX_KEYS; i++) {
+        const char *w = strset_key(set, i);
+        size_t n = strlen(w) < 3 ? strlen(w) : 3;
+        if (places && (n < 2 || stop_is(w, strlen(w))))
+            continue;
+        memcpy(k->key[k->n], w, n);
+        k->key[k->n][n] = '\0';
+        size_t j = 0;
+        while (j < k->n && strcmp(k->key[j], k->key[k->n]) != 0)
+            j++;
+        k->n += j == k->n;
     }
-    if (n <= MAX_KEYS)
-        ana_set_filter(a, may_match, &keys);
+}
+
+/* The keys of the lemma filter: NULL (no filter) when the query has more
+ * lemmas than the filter can hold. */
+static const stem_keys *lemma_keys(const snip_options *o, stem_keys *k)
+{
+    k->n = 0;
+    if (strset_count(o->stems) > MAX_KEYS)
+        return NULL;
+    add_keys(k, o->stems, 0);
+    return k;
+}
+
+/* Runs the analyzer over text for the marks of o, looking up lemmas only
+ * for the words the keys let through (all, with no keys). */
+static void analyze(ana *a, const char *text, size_t len, const stem_keys *keys, collect_ctx *c)
+{
+    if (keys)
+        ana_set_filter(a, may_match, (void *)keys);
     ana_run(a, ANA_DOCUMENT, text, len, 1, collect, c, NULL);
     ana_set_filter(a, NULL, NULL);
+}
+
+/* Where the hit is: the first matched word of the window [first, last), or
+ * its first word. */
+static size_t window_match_at(const span *s, size_t first, size_t last)
+{
+    for (size_t i = first; i < last; i++)
+        if (s[i].match >= 0)
+            return s[i].start;
+    return s[first].start;
 }
 
 /* Writes the window [first, last) of spans s over text as the snippet,
@@ -279,21 +311,6 @@ static char *lower_copy(const char *text, size_t len)
     return l;
 }
 
-static void add_keys(stem_keys *k, const strset *set)
-{
-    for (size_t i = 0; i < strset_count(set) && k->n < MAX_KEYS; i++) {
-        const char *w = strset_key(set, i);
-        size_t n = strlen(w) < 3 ? strlen(w) : 3;
-        if (n < 2 || stop_is(w, strlen(w)))
-            continue; /* one letter, or "det", "som": everywhere */
-        memcpy(k->key[k->n], w, n);
-        k->key[k->n][n] = '\0';
-        size_t j = 0;
-        while (j < k->n && strcmp(k->key[j], k->key[k->n]) != 0)
-            j++;
-        k->n += j == k->n;
-    }
-}
 
 static int word_byte(unsigned char c)
 {
@@ -445,10 +462,11 @@ static void slice_around(const char *text, size_t len, size_t at, size_t *from, 
 /* The snippet of a long text: the best window of the best slice. */
 static char *snip_long(ana *a, const char *text, size_t len, const snip_options *o)
 {
-    stem_keys keys = {.n = 0};
-    add_keys(&keys, o->words);
-    add_keys(&keys, o->stems);
-    add_keys(&keys, o->folds);
+    stem_keys keys = {.n = 0}, filter;
+    add_keys(&keys, o->words, 1);
+    add_keys(&keys, o->stems, 1);
+    add_keys(&keys, o->folds, 1);
+    const stem_keys *lemmas = lemma_keys(o, &filter);
     char *lower = lower_copy(text, len);
     hit_at *h = ark_malloc(SNIP_MAX_HITS * sizeof *h);
     size_t nh = find_word_keys(lower, len, &keys, h, SNIP_MAX_HITS);
@@ -466,7 +484,7 @@ static char *snip_long(ana *a, const char *text, size_t len, const snip_options 
         size_t from, to;
         slice_around(text, len, starts[k], &from, &to);
         collect_ctx c = {o, NULL, 0, 0, NULL, NULL};
-        analyze(a, text + from, to - from, o, &c);
+        analyze(a, text + from, to - from, lemmas, &c);
         for (size_t i = 0; i < c.n; i++) {
             c.spans[i].start += from;
             c.spans[i].end += from;
@@ -480,14 +498,8 @@ static char *snip_long(ana *a, const char *text, size_t len, const snip_options 
                    o);
             best_score = score;
             best_len = b.len;
-            if (o->match_at) {
-                *o->match_at = c.spans[first].start;
-                for (size_t i = first; i < last; i++)
-                    if (c.spans[i].match >= 0) {
-                        *o->match_at = c.spans[i].start;
-                        break;
-                    }
-            }
+            if (o->match_at)
+                *o->match_at = window_match_at(c.spans, first, last);
         }
         free(c.spans);
     }
@@ -502,7 +514,8 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
         return snip_long(a, text, len, o);
     ark_buf reasons = ARK_BUF_INIT;
     collect_ctx c = {o, NULL, 0, 0, why ? &reasons : NULL, why ? strset_new() : NULL};
-    analyze(a, text, len, o, &c);
+    stem_keys filter;
+    analyze(a, text, len, lemma_keys(o, &filter), &c);
     strset_free(c.explained);
     if (why)
         *why = ark_buf_take(&reasons);
@@ -514,14 +527,8 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
     size_t nids = strset_count(o->words) + strset_count(o->stems) + strset_count(o->folds);
     size_t first = best_window(c.spans, c.n, nids, NULL);
     size_t last = first + SNIP_WINDOW < c.n ? first + SNIP_WINDOW : c.n;
-    if (o->match_at) {
-        *o->match_at = c.spans[first].start;
-        for (size_t i = first; i < last; i++)
-            if (c.spans[i].match >= 0) {
-                *o->match_at = c.spans[i].start;
-                break;
-            }
-    }
+    if (o->match_at)
+        *o->match_at = window_match_at(c.spans, first, last);
     render(&b, text, c.spans, first, last, first > 0, last < c.n, o);
     free(c.spans);
     return ark_buf_take(&b);
@@ -530,7 +537,8 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
 char *snip_mark(ana *a, const char *text, size_t len, const snip_options *o)
 {
     collect_ctx c = {o, NULL, 0, 0, NULL, NULL};
-    analyze(a, text, len, o, &c);
+    stem_keys filter;
+    analyze(a, text, len, lemma_keys(o, &filter), &c);
     ark_buf b = ARK_BUF_INIT;
     size_t at = 0;
     for (size_t i = 0; i < c.n; i++) {

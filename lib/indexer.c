@@ -381,6 +381,25 @@ static ark_status write_file(run_state *r, const char *uid, const char *rel, con
     return st;
 }
 
+/* Writes doc (a new one, or a change to one that existed) in the batch and
+ * counts it; warning (may be NULL) is reported for `where` once written. */
+static ark_status store(run_state *r, const char *uid, const char *rel, const char *id,
+                        const ark_doc *doc, const char *sig, int existed, const char *where,
+                        const char *warning)
+{
+    ark_status s = begin_change(r);
+    if (s != ARK_OK)
+        return s;
+    s = write_file(r, uid, rel, id, doc, sig);
+    if (existed)
+        r->counts->updated++;
+    else
+        r->counts->added++;
+    if (s == ARK_OK && warning)
+        report(r, where, ARK_OK, warning);
+    return s == ARK_OK ? end_change(r) : fatal(r, s);
+}
+
 /* ---- one file ---- */
 
 static int is_word(void *ctx, const char *word, size_t len)
@@ -455,25 +474,21 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
         return ARK_OK; /* the old version, if any, stays */
     }
     char *sig = ark_sprintf("%llu %llu %016" PRIx64 " %016" PRIx64, size, mtime, df.hash, efp);
-    if ((s = begin_change(r)) == ARK_OK) {
-        if (old.docid && old.hash == df.hash && old.entry == efp) {
+    if (old.docid && old.hash == df.hash && old.entry == efp) {
+        /* touched, not changed: only the new mtime is recorded */
+        if ((s = begin_change(r)) == ARK_OK) {
             s = xdb_set_value(r->ix->db, old.docid, ARK_SLOT_SIGNATURE, sig);
             r->counts->skipped++;
-        } else {
-            char *id = display_id(rel);
-            s = write_file(r, uid, rel, id, &doc, sig);
-            free(id);
-            if (old.docid)
-                r->counts->updated++;
-            else
-                r->counts->added++;
-            if (s == ARK_OK && doc.invalid_bytes) {
-                char *w = ark_sprintf("%zu bytes of invalid UTF-8 replaced", doc.invalid_bytes);
-                report(r, path, ARK_OK, w);
-                free(w);
-            }
+            s = s == ARK_OK ? end_change(r) : fatal(r, s);
         }
-        s = s == ARK_OK ? end_change(r) : fatal(r, s);
+    } else {
+        char *id = display_id(rel);
+        char *w = doc.invalid_bytes
+                      ? ark_sprintf("%zu bytes of invalid UTF-8 replaced", doc.invalid_bytes)
+                      : NULL;
+        s = store(r, uid, rel, id, &doc, sig, old.docid != 0, path, w);
+        free(w);
+        free(id);
     }
     free(sig);
     docfile_free(&df);
@@ -587,20 +602,12 @@ static ark_status index_record(run_state *r, const char *where, const char *line
         s = xdb_value(r->ix->db, docid, ARK_SLOT_SIGNATURE, &old);
     else if (s == ARK_ENOTFOUND)
         s = ARK_OK;
-    if (s == ARK_OK && old && strcmp(old, sig) == 0) {
-        r->counts->skipped++;
-    } else if (s == ARK_OK && (s = begin_change(r)) == ARK_OK) {
-        s = write_file(r, uid, id, id, &doc, sig);
-        if (docid)
-            r->counts->updated++;
-        else
-            r->counts->added++;
-        if (s == ARK_OK && detail)
-            report(r, where, ARK_OK, detail);
-        s = s == ARK_OK ? end_change(r) : fatal(r, s);
-    } else if (s != ARK_OK) {
+    if (s != ARK_OK)
         fatal(r, s);
-    }
+    else if (old && strcmp(old, sig) == 0)
+        r->counts->skipped++;
+    else
+        s = store(r, uid, id, id, &doc, sig, docid != 0, where, detail);
     free(old);
     free(sig);
     free(uid);

@@ -23,33 +23,9 @@ cat > "$d/sykkel.html" <<'EOF'
 </body></html>
 EOF
 
-cat > "$d/seminar.xml" <<'EOF'
-<?xml version="1.0" encoding="UTF-8"?>
-<arkiv-document>
-  <title>Seminar om ungdomskriminalitet</title>
-  <date>2024-09-12</date>
-  <kind>seminar</kind>
-  <section number="1" presenter="SaLTo">
-    <heading>Forebygging i skolen</heading>
-    <p>Skolene og politiet samarbeider om nettverksmøter for klassetrinnene.</p>
-  </section>
-  <section number="2" access="internal">
-    <heading>Enkeltsaker</heading>
-    <p>Drøfting av hemmeligord om enkelte klassetrinnene i lukket møte.</p>
-  </section>
-</arkiv-document>
-EOF
-
-cat > "$d/fortrolig.xml" <<'EOF'
-<?xml version="1.0" encoding="UTF-8"?>
-<arkiv-document>
-  <title>Fortrolig notat</title>
-  <date>2024-06-20</date>
-  <kind>annet</kind>
-  <access>internal</access>
-  <text><p>Notatet gjelder fortroligsak om vitnebeskyttelse.</p></text>
-</arkiv-document>
-EOF
+# An agenda item marked internal in a public seminar, and a whole internal
+# document (shared with the daemon's tests).
+cp tests/data/access/seminar.xml tests/data/access/fortrolig.xml "$d/"
 
 "$BUILD/tests/make_pdf" "$d/politiraad.pdf" --title "Referat Politirådet 12.06.2024" \
   "$(printf 'Referat Politirådet i Oslo 12.06.2024\n1. Dagsorden godkjent')" \

@@ -48,34 +48,11 @@ def tempdir():
     return d
 
 
-# Internal material next to the sample archive: an agenda item marked
-# internal inside a public seminar, and a whole internal document.  Their
-# words (hemmeligord, fortroligsak, vitnebeskyttelse) occur nowhere else.
-SEMINAR = """<?xml version="1.0" encoding="UTF-8"?>
-<arkiv-document>
-  <title>Seminar om ungdomskriminalitet</title>
-  <date>2024-09-12</date>
-  <kind>seminar</kind>
-  <section number="1" presenter="SaLTo">
-    <heading>Forebygging i skolen</heading>
-    <p>Skolene og politiet samarbeider om nettverksmøter for klassetrinnene.</p>
-  </section>
-  <section number="2" access="internal">
-    <heading>Enkeltsaker</heading>
-    <p>Drøfting av hemmeligord om enkelte klassetrinnene i lukket møte.</p>
-  </section>
-</arkiv-document>
-"""
-
-CONFIDENTIAL = """<?xml version="1.0" encoding="UTF-8"?>
-<arkiv-document>
-  <title>Fortrolig notat</title>
-  <date>2024-06-20</date>
-  <kind>annet</kind>
-  <access>internal</access>
-  <text><p>Notatet gjelder fortroligsak om vitnebeskyttelse ved klassetrinnene.</p></text>
-</arkiv-document>
-"""
+# Internal material next to the sample archive (tests/data/access, shared
+# with formats.t): an agenda item marked internal inside a public seminar,
+# and a whole internal document.  Their words (hemmeligord, fortroligsak,
+# vitnebeskyttelse) occur nowhere else.
+ACCESS = os.path.join(ROOT, "tests", "data", "access")
 
 TOKEN = "staff-token-0123456789abcdef"
 
@@ -84,10 +61,8 @@ def make_archive(tmp):
     """corpus/ plus the internal material, indexed into tmp/db."""
     docs = os.path.join(tmp, "docs")
     shutil.copytree(os.path.join(ROOT, "corpus"), docs)
-    with open(os.path.join(docs, "seminar.xml"), "w") as f:
-        f.write(SEMINAR)
-    with open(os.path.join(docs, "fortrolig.xml"), "w") as f:
-        f.write(CONFIDENTIAL)
+    for name in ("seminar.xml", "fortrolig.xml"):
+        shutil.copy(os.path.join(ACCESS, name), docs)
     index(tmp, docs)
     with open(os.path.join(tmp, "tokens"), "w") as f:
         f.write("# staff tokens\n%s\n" % TOKEN)

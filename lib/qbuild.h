@@ -48,7 +48,7 @@
 /* The bare words of a group count as a phrase only when there are at most
  * this many: "en til en oppfølging" gains from it; a question of twelve words
  * is almost never written as one phrase, and checking positions of twelve
- * words (some of them in every document) cost 90 % of the search. */
+ * words (some of them in every document) cost over 90 % of the search (see DESIGN.md). */
 #define QB_MAX_PROXIMITY 5
 
 /* Most words a "rus*" may stand for by default; more is ARK_EQUERY. */

@@ -22,7 +22,7 @@ SAN ?=
 
 DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
                 libhunspell-dev hunspell-no libxml2-dev libpoppler-glib-dev libcairo2-dev \
-                libmicrohttpd-dev liblzma-dev xz-utils wrk curl chromium chromium-driver perl python3 clang
+                libmicrohttpd-dev liblzma-dev zlib1g-dev xz-utils xapian-tools wrk curl chromium chromium-driver perl python3 clang
 
 CC := gcc
 CXX := g++
@@ -30,8 +30,8 @@ OPT ?= -O2
 WARN := -Wall -Wextra -Werror
 # Recursively expanded on purpose: pkg-config runs when a recipe needs the
 # flags, which is after `deps` has installed the packages on a fresh machine.
-PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma)
-PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma) $(shell xapian-config --libs)
+PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma zlib)
+PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma zlib) $(shell xapian-config --libs)
 CFLAGS = -std=c11 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(PKG_CFLAGS)
 CXXFLAGS = -std=c++17 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(shell xapian-config --cxxflags)
 LDFLAGS = $(SAN)
@@ -51,7 +51,7 @@ BINS := $(BUILD)/bin/arkiv-index $(BUILD)/bin/arkiv-search $(BUILD)/bin/arkiv-an
 SEARCHD_OBJ := $(patsubst searchd/%.c,$(BUILD)/obj/searchd/%.o,$(wildcard searchd/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 OTHER_TESTS := $(BUILD)/tests/ranking $(BUILD)/tests/fuzz_smoke
-FUZZ_TARGETS := analyzer query
+FUZZ_TARGETS := analyzer query text html xml pdf http
 
 .SECONDARY:
 .PHONY: all binaries deps test suite check run fuzz clean format shim-check bench bench-quality
@@ -59,7 +59,8 @@ FUZZ_TARGETS := analyzer query
 all: deps
 	$(Q)$(MAKE) --no-print-directory binaries
 
-binaries: $(BINS) $(UNIT_TESTS) $(OTHER_TESTS) $(BUILD)/tests/make_pdf shim-check
+binaries: $(BINS) $(UNIT_TESTS) $(OTHER_TESTS) $(BUILD)/tests/make_pdf $(BUILD)/tests/faulty_io.so \
+          shim-check
 
 deps:
 	@missing=""; \
@@ -112,12 +113,20 @@ $(BUILD)/tests/make_pdf: $(BUILD)/obj/tests/tools/make_pdf.o $(LIBARKIV)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-# The fuzz targets, driven by a fixed-seed generator instead of libFuzzer, so
-# that they run in every `make test` and `make check`.
-$(BUILD)/tests/fuzz_smoke: $(BUILD)/obj/tests/fuzz/smoke.o $(BUILD)/obj/tests/fuzz/fuzz_analyzer.o \
-                          $(BUILD)/obj/tests/fuzz/fuzz_query.o $(LIBARKIV)
+# Makes writes into a directory fail (LD_PRELOAD), for tests/e2e/faults.t;
+# built without the sanitizers, which would have to come first in the preload.
+$(BUILD)/tests/faulty_io.so: tests/tools/faulty_io.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) -std=c11 $(WARN) -O2 -fPIC -shared $< -o $@ -ldl
+
+# The fuzz targets, driven by a fixed-seed generator instead of libFuzzer, so
+# that they run in every `make test` and `make check`.  The HTTP target runs
+# the daemon in-process: searchd's objects but main.o.
+FUZZ_SMOKE_OBJ := $(patsubst tests/fuzz/%.c,$(BUILD)/obj/tests/fuzz/%.o,$(wildcard tests/fuzz/*.c))
+$(BUILD)/obj/tests/fuzz/%.o: CFLAGS += -Isearchd $(shell pkg-config --cflags libmicrohttpd)
+$(BUILD)/tests/fuzz_smoke: $(FUZZ_SMOKE_OBJ) $(filter-out %/main.o,$(SEARCHD_OBJ)) $(LIBARKIV)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(shell pkg-config --libs libmicrohttpd) -lpthread
 
 # Only xapian-shim.o may reference Xapian: C++ stays in one file.
 shim-check: $(LIB_OBJ) $(BINS)
@@ -140,6 +149,8 @@ check: deps
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	  $(MAKE) --no-print-directory BUILD=build/asan suite
+	$(Q)if command -v clang >/dev/null; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS); \
+	else echo "check: no clang, so no libFuzzer runs"; fi
 
 # build/index is made by this target only: an index another arkiv made (another
 # format) is rebuilt rather than served as 503.
@@ -152,15 +163,50 @@ run: all
 	@echo "  curl 'http://$(LISTEN)/api/search?q=%C3%A5pne+rusmilj%C3%B8'"
 	$(Q)exec $(BUILD)/bin/arkiv-searchd --db $(BUILD)/index --listen $(LISTEN) $(SEARCHD_FLAGS)
 
-fuzz: all
-	$(Q)mkdir -p build/fuzz
+# libFuzzer with clang, in build/fuzz/: each target is tests/fuzz/fuzz_NAME.c
+# with what the targets share and the library (and, for http, the daemon but
+# main.o), instrumented for coverage, ASan and UBSan.  Each runs FUZZ_SECONDS
+# on tests/fuzz/seeds/NAME/ (the analyzer and the query parser: seeds/) and
+# on what earlier runs found (build/fuzz/corpus_NAME/), with
+# tests/fuzz/NAME.dict when there is one; a crash is kept in
+# build/fuzz/crashes_NAME/ and stops the run.  `make check` runs each for
+# FUZZ_CHECK_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_CHECK_SECONDS ?= 10
+FUZZ_DIR := build/fuzz
+FUZZ_CFLAGS = -std=c11 $(WARN) -g -O1 -fno-omit-frame-pointer \
+              -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+              -Ilib -Itests/fuzz -Isearchd -DARKIV_LIBFUZZER $(PKG_CFLAGS) \
+              $(shell pkg-config --cflags libmicrohttpd)
+FUZZ_LIB_OBJ := $(LIB_C:%.c=$(FUZZ_DIR)/obj/%.o) $(BUILD)/obj/lib/xapian-shim.o
+FUZZ_SHARED_OBJ := $(FUZZ_DIR)/obj/tests/fuzz/fuzz_common.o $(FUZZ_DIR)/obj/tests/fuzz/fuzz_extract.o
+FUZZ_SEARCHD_OBJ := $(patsubst searchd/%.c,$(FUZZ_DIR)/obj/searchd/%.o,\
+                      $(filter-out searchd/main.c,$(wildcard searchd/*.c)))
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CLANG   $<")
+	$(Q)clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/obj/searchd/%.o: FUZZ_CFLAGS += -D_DEFAULT_SOURCE -DARKIV_WEB_DIR='"$(abspath searchd/web)"'
+$(FUZZ_DIR)/fuzz_http: $(FUZZ_SEARCHD_OBJ)
+$(FUZZ_DIR)/fuzz_http: FUZZ_LDLIBS := $(shell pkg-config --libs libmicrohttpd) -lpthread
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_SHARED_OBJ) $(FUZZ_LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)clang -fsanitize=fuzzer,address,undefined $^ -o $@ $(PKG_LIBS) $(FUZZ_LDLIBS) -lstdc++ -lm
+
+fuzz: all $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 	$(Q)for t in $(FUZZ_TARGETS); do \
-	  clang -std=c11 -g -O1 -Ilib -Itests/fuzz -DARKIV_LIBFUZZER $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	    tests/fuzz/fuzz_$$t.c lib/*.c build/obj/lib/xapian-shim.o -o build/fuzz/fuzz_$$t \
-	    $(PKG_LIBS) -lstdc++ -lm || exit 1; \
-	  mkdir -p build/fuzz/corpus_$$t; \
-	  build/fuzz/fuzz_$$t -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus_$$t tests/fuzz/seeds || exit 1; \
+	  seeds=tests/fuzz/seeds/$$t; [ -d $$seeds ] || seeds=tests/fuzz/seeds; \
+	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	  mkdir -p $(FUZZ_DIR)/corpus_$$t $(FUZZ_DIR)/crashes_$$t; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=60 -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(FUZZ_DIR)/crashes_$$t/ $(FUZZ_DIR)/corpus_$$t $$seeds || exit 1; \
 	done
+
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
 
 bench-quality: all
 	@echo "## Conflation of word forms (gold lemmas, ../shared/eval/lemmas)"

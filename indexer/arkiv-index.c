@@ -105,6 +105,12 @@ int main(int argc, char **argv)
     char *err = NULL;
     ark_indexer *ix;
     ark_status st = ark_indexer_open(db, analysis, &ix, &err);
+    if (st == ARK_ELOCKED) {
+        fprintf(stderr, "arkiv-index: %s: another process is writing this index; "
+                        "run again when it has finished\n", db);
+        free(err);
+        return 2;
+    }
     if (st != ARK_OK) {
         fprintf(stderr, "arkiv-index: %s: %s\n", ark_status_message(st), err ? err : db);
         free(err);
@@ -115,7 +121,10 @@ int main(int argc, char **argv)
     st = ark_indexer_run(ix, (const char *const *)argv + i, (size_t)(argc - i), &opts, &n);
     clear_progress(&c);
     if (st != ARK_OK) {
+        /* the run stopped inside a batch: the index is as of its last commit */
         fprintf(stderr, "arkiv-index: %s: %s\n", ark_status_message(st), ark_indexer_error(ix));
+        fprintf(stderr, "arkiv-index: stopped; the index keeps what was committed before the "
+                        "error (batches of --batch documents); run again to go on\n");
         ark_indexer_close(ix);
         return 2;
     }

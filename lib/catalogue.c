@@ -283,6 +283,8 @@ static ark_status parse_file(const char *path, xmlDocPtr *doc, char **detail)
         s = xmlsafe_read_xml(f.data, f.len, doc, &why);
         docfile_free(&f);
     }
+    if (s == ARK_OK)
+        xmlsafe_clean_utf8(*doc); /* its values become documents' fields */
     if (s != ARK_OK) {
         *detail = ark_sprintf("%s: %s", path, why ? why : ark_status_message(s));
         free(why);

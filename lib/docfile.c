@@ -1,7 +1,11 @@
 /* docfile.c — read one file whole; see docfile.h. */
+#define _POSIX_C_SOURCE 200809L
 #include "docfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +15,34 @@
 
 static ark_status read_all(const char *path, ark_buf *b, char **detail)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int gone = errno == ENOENT;
+    /* O_NONBLOCK: a file swapped for a FIFO since the walk saw it must not
+     * hang the run; fstat then refuses it, and a file too large before
+     * reading a byte of it */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            *detail = ark_strdup("the file vanished before it could be read");
+            return ARK_ENOTFOUND;
+        }
         *detail = ark_sprintf("cannot open: %s", strerror(errno));
-        return gone ? ARK_ENOTFOUND : ARK_EIO;
+        return ARK_EIO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        *detail = ark_strdup("not a regular file");
+        return ARK_EIO;
+    }
+    if ((unsigned long long)st.st_size > DOCFILE_MAX_BYTES) {
+        close(fd);
+        *detail = ark_sprintf("larger than %u MiB", DOCFILE_MAX_BYTES >> 20);
+        return ARK_ETOOBIG;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        *detail = ark_sprintf("cannot open: %s", strerror(errno));
+        return ARK_EIO;
     }
     char chunk[65536];
     size_t n;

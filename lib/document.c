@@ -226,6 +226,7 @@ void doc_public_view(const ark_doc *d, ark_doc *out)
     memcpy(out->date_end, d->date_end, DOC_DATE_MAX);
     out->access = d->access;
     out->invalid_bytes = d->invalid_bytes;
+    out->nul_bytes = d->nul_bytes;
     for (size_t i = 0; i < d->nsections; i++) {
         const doc_section *s = &d->sections[i];
         if (s->access == DOC_INTERNAL)
@@ -303,6 +304,8 @@ void doc_dump(const ark_doc *d, ark_buf *out)
         ark_buf_printf(out, "charset: %s\n", d->charset);
     if (d->invalid_bytes)
         ark_buf_printf(out, "invalid bytes: %zu\n", d->invalid_bytes);
+    if (d->nul_bytes)
+        ark_buf_printf(out, "NUL bytes dropped: %zu\n", d->nul_bytes);
     ark_buf_printf(out, "title: %s\n", or_dash(d->title));
     ark_buf_printf(out, "date: %s", or_dash(d->date));
     if (*d->date_end)

@@ -48,6 +48,7 @@ typedef struct {
     int reflow;         /* the text has hard line breaks: re-flow it */
     char *charset;      /* NULL: UTF-8; else what the text was converted from */
     size_t invalid_bytes; /* bytes that were not valid in their encoding (→ U+FFFD) */
+    size_t nul_bytes;     /* stray NUL bytes dropped from a text file */
 
     doc_section *sections;
     size_t nsections;

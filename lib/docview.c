@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "arkiv.h"
+#include "textpack.h"
 #include "searcher.h"
 #include "snippet.h"
 #include "terms.h"
@@ -138,7 +139,7 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
         return st;
     char *text, *meta;
     size_t len;
-    st = xdb_data(s->db, docid, &text, &len);
+    st = textpack_read(s->db, docid, &text, &len);
     if (st == ARK_OK)
         st = xdb_value(s->db, docid, ARK_SLOT_META, &meta);
     if (st != ARK_OK) {

@@ -56,6 +56,14 @@ static file_format sniff(const char *name, const char *data, size_t len)
     return FMT_TEXT;
 }
 
+void extract_finish(ark_doc *d, extract_word_fn is_word, void *ctx)
+{
+    if (d->reflow)
+        reflow_doc(d, is_word, ctx);
+    minutes_read(d);
+    doc_finish(d);
+}
+
 ark_status extract_document(const char *name, const char *data, size_t len,
                             extract_word_fn is_word, void *ctx, ark_doc *d, char **detail)
 {
@@ -83,9 +91,6 @@ ark_status extract_document(const char *name, const char *data, size_t len,
         doc_free(d);
         return st;
     }
-    if (d->reflow)
-        reflow_doc(d, is_word, ctx);
-    minutes_read(d);
-    doc_finish(d);
+    extract_finish(d, is_word, ctx);
     return ARK_OK;
 }

@@ -49,4 +49,10 @@ typedef int (*extract_word_fn)(void *ctx, const char *word, size_t len);
 ark_status extract_document(const char *name, const char *data, size_t len,
                             extract_word_fn is_word, void *ctx, ark_doc *d, char **detail);
 
+/* What extract_document does once an extractor has succeeded: re-flows the
+ * text when d->reflow is set, reads the minutes' metadata (minutes.h) and
+ * closes the sections (doc_finish).  For callers that run one extractor
+ * themselves, as the fuzz targets do. */
+void extract_finish(ark_doc *d, extract_word_fn is_word, void *ctx);
+
 #endif

@@ -7,6 +7,7 @@
  * footer, sidebars, forms, hidden elements).  Block elements separate
  * paragraphs; a heading opens a section of the document. */
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -311,11 +312,14 @@ ark_status extract_html(const char *data, size_t len, ark_doc *d, char **detail)
     ark_status st = read_page(data, len, &doc, detail);
     if (st != ARK_OK)
         return st;
+    d->invalid_bytes += xmlsafe_clean_utf8(doc);
     html_walk w;
     memset(&w, 0, sizeof w);
     w.d = d;
     w.t.out = &d->text;
-    xmlsafe_walk(doc->children, EXTRACT_MAX_DEPTH, html_enter, html_leave, &w);
+    /* no depth limit: the walk does not recurse, and sloppy pages pile up
+     * hundreds of unclosed <font>s and <div>s around real text */
+    xmlsafe_walk(doc->children, INT_MAX, html_enter, html_leave, &w);
     if (!d->title && w.first_h1)
         d->title = w.first_h1;
     else

@@ -29,6 +29,7 @@
 #include "jsonl.h"
 #include "strset.h"
 #include "terms.h"
+#include "textpack.h"
 #include "walk.h"
 #include "xalloc.h"
 #include "xapian-shim.h"
@@ -351,7 +352,10 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
         char *meta = doc_meta(doc, &mlen);
         xdb_doc_set_value(d.doc, ARK_SLOT_META, meta, mlen);
         free(meta);
-        xdb_doc_set_data(d.doc, text, len);
+        size_t plen;
+        char *packed = textpack(text, len, &plen);
+        xdb_doc_set_data(d.doc, packed, plen);
+        free(packed);
         xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
         st = xdb_replace(ix->db, uid, d.doc);
     }
@@ -483,13 +487,19 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
         }
     } else {
         char *id = display_id(rel);
-        char *w = doc.invalid_bytes
+        char *w = detail ? ark_strdup(detail) /* the extractor's warning */
+                  : doc.invalid_bytes && doc.nul_bytes
+                      ? ark_sprintf("%zu bytes of invalid UTF-8 replaced, %zu NUL bytes dropped",
+                                    doc.invalid_bytes, doc.nul_bytes)
+                  : doc.invalid_bytes
                       ? ark_sprintf("%zu bytes of invalid UTF-8 replaced", doc.invalid_bytes)
-                      : NULL;
+                  : doc.nul_bytes ? ark_sprintf("%zu NUL bytes dropped", doc.nul_bytes)
+                                  : NULL;
         s = store(r, uid, rel, id, &doc, sig, old.docid != 0, path, w);
         free(w);
         free(id);
     }
+    free(detail);
     free(sig);
     docfile_free(&df);
     doc_free(&doc);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "analyzer.h"
+#include "textpack.h"
 #include "arkiv.h"
 #include "dbformat.h"
 #include "filters.h"
@@ -345,7 +346,7 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     h->format = json_str(data, "format");
     char *text = NULL;
     size_t len = 0;
-    if (!so || xdb_data(s->db, docid, &text, &len) != ARK_OK) {
+    if (!so || textpack_read(s->db, docid, &text, &len) != ARK_OK) {
         h->snippet = ark_strdup("");
         if (data)
             place_hit(data, 0, h);

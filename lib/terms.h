@@ -49,8 +49,9 @@
  *
  * Value slots hold what a hit shows, what filters, sorts and facets read,
  * and what incremental indexing compares.  The document data is the text
- * itself (UTF-8, for snippets and the document view), read only when it is
- * needed; the fields are a JSON object in the meta slot: "format", "date",
+ * (UTF-8, for snippets and the document view), compressed by arkiv
+ * (textpack.h: Xapian's own compression loses some extreme texts), read
+ * only when it is needed; the fields are a JSON object in the meta slot: "format", "date",
  * "date_end", "kind", "access", "description", "participants" [names],
  * "pages" [offsets where each page begins], "sections" [{"number",
  * "heading", "presenter", "start", "body", "end", "access"}] with byte
@@ -59,7 +60,7 @@
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
 
-#define ARK_FORMAT_VERSION "4"
+#define ARK_FORMAT_VERSION "5"
 
 #define ARK_PREFIX_STEM "Z" /* lemma or stem */
 #define ARK_PREFIX_VARIANT "F"

@@ -44,10 +44,12 @@ char *ark_utf8_clean(const char *s, size_t len, size_t *invalid)
 int ark_utf8_is_legacy(const char *s, size_t len)
 {
     size_t invalid = 0, multibyte = 0;
+    int in_run = 0;
     for (size_t i = 0; i < len;) {
         size_t n = char_len(s + i, len - i);
-        if (n == 0 && s[i] != '\0')
+        if (n == 0 && s[i] != '\0' && !in_run)
             invalid++;
+        in_run = n == 0;
         multibyte += n > 1;
         i += n ? n : 1;
     }

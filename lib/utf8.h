@@ -15,9 +15,9 @@ size_t ark_utf8_append(ark_buf *b, const char *s, size_t len);
 char *ark_utf8_clean(const char *s, size_t len, size_t *invalid);
 
 /* Whether s[0..len) is better read as Windows-1252 (Latin-1) than as UTF-8:
- * its invalid bytes outnumber its valid multi-byte characters.  Real UTF-8
- * with a few broken bytes keeps its good characters; a Latin-1 file, whose
- * "æøå" are lone high bytes, is converted instead of read as mojibake. */
+ * its runs of invalid bytes outnumber its valid multi-byte characters.  Real
+ * UTF-8 with some broken sequences keeps its good characters; a Latin-1 file,
+ * whose "æøå" are lone high bytes, is converted instead of read as mojibake. */
 int ark_utf8_is_legacy(const char *s, size_t len);
 
 #endif

@@ -81,6 +81,9 @@ void ark_buf_grow(ark_buf *b, size_t extra)
         cap *= 2;
     b->data = ark_realloc(b->data, cap);
     b->cap = cap;
+    /* a first allocation has no NUL yet: a buffer grown and left empty
+     * (a text that re-flows to nothing) must still read as "" */
+    b->data[b->len] = '\0';
 }
 
 void ark_buf_add(ark_buf *b, const char *s, size_t n)

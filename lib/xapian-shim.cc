@@ -84,7 +84,10 @@ static ark_status map_exception(std::string *error)
         st = ARK_EINVAL;
         what = e.get_description();
     } catch (const Xapian::Error &e) {
-        st = ARK_EXAPIAN;
+        // An error with an errno (a full disk, an I/O error) is the file
+        // system's, not the engine's: say so, the user can act on it.
+        const char *sys = e.get_error_string();
+        st = sys && *sys ? ARK_EIO : ARK_EXAPIAN;
         what = e.get_description();
     } catch (const std::exception &e) {
         st = ARK_EINTERNAL;

@@ -19,7 +19,26 @@ typedef struct {
     int code;
     int line;
     char *message;
+    int too_deep; /* libxml2 dropped elements nested past its limit */
 } parse_error;
+
+/* A copy of msg as one line of valid UTF-8, for the user: libxml2 breaks
+ * some messages in two ("... indicate encoding !\nBytes: 0xC3 0x20") and
+ * may quote the input. */
+static char *one_line(const char *msg)
+{
+    char *s = ark_utf8_clean(msg, strlen(msg), NULL);
+    size_t n = 0;
+    for (size_t i = 0; s[i]; i++) {
+        char c = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+        if (c != ' ' || (n > 0 && s[n - 1] != ' '))
+            s[n++] = c;
+    }
+    while (n && s[n - 1] == ' ')
+        n--;
+    s[n] = '\0';
+    return s;
+}
 
 static void record_error(void *data, xmlErrorPtr err)
 {
@@ -27,15 +46,13 @@ static void record_error(void *data, xmlErrorPtr err)
      * the context itself for the tree builder); ours in _private */
     xmlParserCtxtPtr ctxt = data;
     parse_error *e = ctxt ? ctxt->_private : NULL;
+    if (e && err && err->message && strncmp(err->message, "Excessive depth", 15) == 0)
+        e->too_deep = 1;
     if (!e || e->message || !err || err->level < XML_ERR_ERROR)
         return;
-    const char *msg = err->message ? err->message : "unknown error";
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        n--;
     e->code = err->code;
     e->line = err->line;
-    e->message = ark_strndup(msg, n);
+    e->message = one_line(err->message ? err->message : "unknown error");
 }
 
 /* Refuses every external entity and DTD.  The options already keep libxml2
@@ -115,7 +132,7 @@ static ark_status parse(int html, const char *data, size_t len, const char *enc,
     if (st != ARK_OK)
         return st;
     xmlsafe_init();
-    parse_error e = {0, 0, NULL};
+    parse_error e = {0, 0, NULL, 0};
     xmlParserCtxtPtr ctxt = html ? htmlNewParserCtxt() : xmlNewParserCtxt();
     if (!ctxt || !ctxt->sax)
         abort(); /* only out of memory; as ark_malloc does */
@@ -129,7 +146,12 @@ static ark_status parse(int html, const char *data, size_t len, const char *enc,
         doc = NULL;
     }
     xmlFreeParserCtxt(ctxt);
-    *detail = doc ? NULL : describe(&e, html ? "HTML" : "XML");
+    /* the HTML parser recovers from anything but drops what lies deeper
+     * than its limit: the document is indexed, with a warning */
+    *detail = !doc       ? describe(&e, html ? "HTML" : "XML")
+              : e.too_deep ? ark_strdup("elements nested more than 2048 deep; the text inside "
+                                        "them is not indexed")
+                         : NULL;
     free(e.message);
     *out = doc;
     return doc ? ARK_OK : ARK_EPARSE;
@@ -208,6 +230,42 @@ void xmlsafe_walk(xmlNodePtr first, int max_depth, xmlsafe_enter_fn enter, xmlsa
         }
         n = n->next;
     }
+}
+
+/* Makes a text node's content valid UTF-8; returns the bytes replaced. */
+static size_t clean_content(xmlNodePtr n)
+{
+    if (!n->content)
+        return 0;
+    size_t bad;
+    const char *s = (const char *)n->content;
+    char *clean = ark_utf8_clean(s, strlen(s), &bad);
+    if (bad)
+        xmlNodeSetContent(n, (const xmlChar *)clean); /* verbatim for text nodes */
+    free(clean);
+    return bad;
+}
+
+static int clean_enter(void *ctx, xmlNodePtr n, int depth)
+{
+    (void)depth;
+    size_t *bad = ctx;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+        *bad += clean_content(n);
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        for (xmlNodePtr v = a->children; v; v = v->next)
+            if (v->type == XML_TEXT_NODE)
+                *bad += clean_content(v);
+    return 1;
+}
+
+size_t xmlsafe_clean_utf8(xmlDocPtr doc)
+{
+    size_t bad = 0;
+    xmlsafe_walk(doc->children, INT_MAX, clean_enter, NULL, &bad);
+    return bad;
 }
 
 static int text_enter(void *ctx, xmlNodePtr n, int depth)

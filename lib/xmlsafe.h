@@ -54,6 +54,13 @@ ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, char *
  * ARK_EPARSE only when libxml2 builds no tree at all. */
 ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char **detail);
 
+/* Replaces each byte of the tree's text and attribute values that is not
+ * valid UTF-8 (or is NUL) with U+FFFD, as ark_utf8_append does; returns
+ * how many.  libxml2 promises UTF-8 but does not keep it: its HTML parser
+ * copies an overlong form ("\xC0\xAF") or a stray byte of a page read as
+ * UTF-8 into the text as it stands.  The readers call it on every tree. */
+size_t xmlsafe_clean_utf8(xmlDocPtr doc);
+
 /* A walk over a tree in document order, without recursion: enter is called
  * for each node and returns non-zero to have its children visited and
  * leave called after them; depth is 0 for first and its siblings.  Below

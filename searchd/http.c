@@ -68,7 +68,9 @@ static int hex(char c)
 
 /* Decodes %HH escapes strictly.  A broken escape turns the whole value into
  * one 0xff byte, which is never valid UTF-8, so the check that follows
- * refuses it with a clear error instead of guessing. */
+ * refuses it with a clear error instead of guessing.  So does %00: the path
+ * reaches the access handler as a C string, and a NUL would cut it short
+ * ("/api/doc/x.txt%00.jpg" served as "/api/doc/x.txt"). */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
     (void)cls;
@@ -80,7 +82,7 @@ static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
             continue;
         }
         int hi = hex(s[in + 1]), lo = hi < 0 ? -1 : hex(s[in + 2]);
-        if (hi < 0 || lo < 0) {
+        if (hi < 0 || lo < 0 || hi + lo == 0) {
             s[0] = (char)0xff;
             s[1] = '\0';
             return 1;
@@ -310,12 +312,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
     char path[160], method[16];
     log_clean(path, sizeof path, r->path);
     log_clean(method, sizeof method, r->method);
-    if (r->hits >= 0)
-        fprintf(stderr, "%s %s %u %.1fms hits=%ld%s\n", method, path, status, ms, r->hits,
-                why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
-    else
-        fprintf(stderr, "%s %s %u %.1fms%s\n", method, path, status, ms,
-                why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
+    const char *done = why == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)";
+    if (r->cfg->quiet) {
+        /* no access log */
+    } else if (r->hits >= 0) {
+        fprintf(stderr, "%s %s %u %.1fms hits=%ld%s\n", method, path, status, ms, r->hits, done);
+    } else {
+        fprintf(stderr, "%s %s %u %.1fms%s\n", method, path, status, ms, done);
+    }
     metrics_count(r->endpoint, status, ms / 1000.0);
     metrics_inflight(-1);
     free(r);
@@ -365,8 +369,9 @@ struct MHD_Daemon *http_start(const sd_config *cfg, unsigned *port, char **err)
     struct sockaddr_storage addr;
     if (parse_listen(cfg->listen, &addr, err) != 0)
         return NULL;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
+    if (!cfg->quiet)
+        flags |= MHD_USE_ERROR_LOG; /* libmicrohttpd's word on each broken request */
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(

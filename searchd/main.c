@@ -114,22 +114,17 @@ static void fail(char *err)
 int main(int argc, char **argv)
 {
     sd_config c = {NULL, "127.0.0.1:8080", NULL, ARKIV_WEB_DIR, 4, 1000, 128, 500, 100, 1000,
-                   2.0,  256,  64,  15};
+                   2.0,  256,  64,  15, 0};
     parse_flags(argc, argv, &c);
     char *err = NULL;
-    if (c.token_file && auth_load(c.token_file, &err) != 0)
-        fail(err);
-    if (web_load(c.web_dir, &err) != 0)
-        fail(err);
     /* the signals are taken by sigwait below; the workers inherit the mask */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
     unsigned port;
-    struct MHD_Daemon *d = http_start(&c, &port, &err);
+    struct MHD_Daemon *d = server_start(&c, &port, &err);
     if (!d)
         fail(err);
     char host[80];
@@ -139,10 +134,7 @@ int main(int argc, char **argv)
     sigwait(&stop, &sig);
     fprintf(stderr, "arkiv-searchd: %s: finishing the requests in flight\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    http_stop(d, GRACE_SECONDS);
-    workers_close_all();
-    web_free();
-    auth_free();
+    server_stop(d, GRACE_SECONDS);
     fprintf(stderr, "arkiv-searchd: stopped\n");
     return 0;
 }

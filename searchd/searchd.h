@@ -1,7 +1,8 @@
 /* searchd.h — what the parts of arkiv-searchd share: its settings, the
  * request being answered, and the functions each part offers.
  *
- *   main.c     flags, start, graceful stop
+ *   main.c     flags, signals, graceful stop
+ *   server.c   starting and stopping the whole daemon
  *   http.c     libmicrohttpd: parsing, checking and routing a request, answers
  *   api.c      /api/search, /api/doc, /api/suggest, /healthz
  *   feed.c     /feed (Atom)
@@ -37,6 +38,8 @@ typedef struct {
     unsigned max_connections;  /* open connections in all */
     unsigned max_per_ip;       /* open connections from one address */
     unsigned timeout;          /* seconds a connection may stay idle */
+    int quiet;                 /* no log per request, ours or libmicrohttpd's (for the
+                                  HTTP fuzz target's many requests) */
 } sd_config;
 
 /* Which endpoint answered: for the log and the metrics. */
@@ -86,6 +89,16 @@ struct MHD_Daemon *http_start(const sd_config *cfg, unsigned *port, char **err);
 /* Stops taking new connections, waits up to `grace` seconds for the
  * requests in flight, then stops. */
 void http_stop(struct MHD_Daemon *d, unsigned grace);
+
+/* ---- server.c ---- */
+
+/* Loads the tokens (when cfg->token_file is set) and the web page, then
+ * starts serving as http_start does; NULL with *err (the caller frees it)
+ * when any of it fails, with nothing left loaded.  cfg must outlive the
+ * server. */
+struct MHD_Daemon *server_start(const sd_config *cfg, unsigned *port, char **err);
+/* http_stop, then closes the searchers and frees the tokens and the page. */
+void server_stop(struct MHD_Daemon *d, unsigned grace);
 
 /* ---- api.c, feed.c ---- */
 

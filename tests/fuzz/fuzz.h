@@ -1,9 +1,10 @@
 /* fuzz.h — the fuzz targets, callable without libFuzzer.
  *
  * Each target's work is a plain function so that the deterministic smoke
- * driver (smoke.c) can link both targets into one program; the symbol
+ * driver (smoke.c) can link all targets into one program; the symbol
  * libFuzzer wants, LLVMFuzzerTestOneInput, is defined only when a target is
- * built alone with -DARKIV_LIBFUZZER (`make fuzz`).
+ * built alone with -DARKIV_LIBFUZZER (`make fuzz`).  fuzz_common.c and
+ * fuzz_extract.c hold what several targets share.
  *
  * A target returns 0.  When the library breaks one of its promises the
  * target calls fuzz_fail, which aborts: libFuzzer and the smoke driver alike
@@ -19,8 +20,45 @@
 #include <stdlib.h>
 #include <utf8proc.h>
 
+#include "extract.h"
+
 int fuzz_analyzer_one(const uint8_t *data, size_t size);
 int fuzz_query_one(const uint8_t *data, size_t size);
+int fuzz_text_one(const uint8_t *data, size_t size);
+int fuzz_html_one(const uint8_t *data, size_t size);
+int fuzz_xml_one(const uint8_t *data, size_t size);
+int fuzz_pdf_one(const uint8_t *data, size_t size);
+int fuzz_http_one(const uint8_t *data, size_t size);
+
+/* ---- fuzz_common.c ---- */
+
+typedef struct ana ana;
+
+/* One analyzer with the full analysis for the whole process. */
+ana *fuzz_shared_analyzer(void);
+/* A temporary directory for the whole process, removed at exit with all
+ * that is in it. */
+const char *fuzz_tmp_dir(void);
+/* Writes text to dir/name, or fails. */
+void fuzz_write_file(const char *dir, const char *name, const char *text);
+/* The path of an index of three documents (two minutes in plain text, one
+ * arkiv XML document with an internal section), built on first use in
+ * fuzz_tmp_dir. */
+const char *fuzz_index(void);
+
+/* ---- fuzz_extract.c ---- */
+
+/* One of extract.h's extractors, as a target sees it. */
+typedef struct {
+    const char *target; /* "text": for the messages */
+    ark_status (*extract)(const char *data, size_t len, ark_doc *d, char **detail);
+    const char *formats[3]; /* what d->format may be after it, NULL-terminated */
+} fuzz_extractor;
+
+/* Runs data through x->extract and the rest of what extract_document and
+ * the indexer do with a document, checking what document.h and extract.h
+ * promise; fails on a broken promise. */
+void fuzz_extract(const fuzz_extractor *x, const uint8_t *data, size_t size);
 
 /* Says which promise broke, then aborts: the stack alone would not say. */
 static inline _Noreturn void fuzz_fail(const char *target, const char *fmt, ...)

@@ -26,26 +26,6 @@ typedef struct {
     unsigned last_pos; /* position of the previous token */
 } check_ctx;
 
-static ana *analyzer;
-
-static void free_analyzer(void)
-{
-    ana_free(analyzer);
-    analyzer = NULL;
-}
-
-/* One analyzer for the whole process, as the indexer keeps one: creating it
- * per input would mostly fuzz the stemmer's constructor. */
-static ana *get_analyzer(void)
-{
-    if (!analyzer) {
-        if (ana_new(NULL, &analyzer, NULL) != ARK_OK)
-            fuzz_fail("analyzer", "ana_new failed: is hunspell-no or the stemmer missing?");
-        atexit(free_analyzer);
-    }
-    return analyzer;
-}
-
 /* What is wrong with a token's string of len bytes, or NULL.  Words become
  * Xapian terms through C strings, so a NUL inside would cut them short. */
 static const char *string_problem(const char *s, size_t len)
@@ -134,7 +114,9 @@ static void run_mode(ana *a, ana_mode mode, const uint8_t *data, size_t size)
 
 int fuzz_analyzer_one(const uint8_t *data, size_t size)
 {
-    ana *a = get_analyzer();
+    /* One analyzer for the whole process, as the indexer keeps one: creating
+     * it per input would mostly fuzz the stemmer's constructor. */
+    ana *a = fuzz_shared_analyzer();
     run_mode(a, ANA_DOCUMENT, data, size);
     run_mode(a, ANA_QUERY, data, size);
     return 0;

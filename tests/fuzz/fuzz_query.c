@@ -2,129 +2,44 @@
  *
  * Each input is a query, arbitrary bytes: it is parsed with qp_parse and
  * described with qp_describe, then searched with ark_search (and
- * ark_search_describe) over a small index of two Norwegian documents, so
+ * ark_search_describe) over a small index of three Norwegian documents, so
  * that the query builder, Xapian and the snippets see it too.  Whatever the
  * query, the only statuses allowed are ARK_OK, ARK_EEMPTYQUERY and
  * ARK_EQUERY; anything else, or a result that breaks arkiv.h's promises,
  * aborts.
  *
- * The index is built once, in a fresh temporary directory that is removed
- * at exit, so that runs leave nothing behind.
+ * The index is fuzz_common.c's, built once per process.
  */
-#define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
-
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "arkiv.h"
 #include "fuzz.h"
 #include "query.h"
 #include "xalloc.h"
 
-/* Two documents with what the analyzer treats specially (joiners, dates,
- * decimals, typographic quotes, a soft hyphen, a combining accent), so that
- * fuzzed queries can match and the snippet code runs on real hits. */
-static const char DOC_POLITI[] =
-    "Referat Politirådet i Oslo 21.04.2023\n"
-    "\n"
-    "Ny politimester i Oslo er Ida Melbo Øystese, hun starter fra 1.mai.\n"
-    "Åpningstiden er utvidet til 08–23 alle hverdager og 08-16 lørdag og søndag.\n"
-    "Det er større etterspørsel, særlig etter ID-kort og HC-kort. Prisveksten\n"
-    "er 3,5 prosent, og budsjettsituasjonen er krevende.\n";
-
-static const char DOC_RUS[] =
-    "Åpne rusmiljø i Oslo\n"
-    "\n"
-    "Politiet følger de åpne rusmiljøene tett, og Pride-paraden ble omtalt.\n"
-    "«Violence as a service» er et nytt fenomen blant unge; skeive miljøer\n"
-    "ber om én-til-én-oppfølging. Kafe\xcc\x81"
-    "en på hjørnet serverer\n"
-    "sof\xc2\xad"
-    "tware-folk kaffe fra 07.30 til 16.00.\n";
-
-static char *tmp_root; /* the temporary directory, NULL until set up */
 static ark_searcher *searcher;
 
-static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)type;
-    (void)ftw;
-    return remove(path) == 0 ? 0 : -1;
-}
-
-/* At exit: close the index before removing it, then the directory. */
-static void cleanup(void)
+/* At exit, before fuzz_common.c removes the index (atexit runs in reverse
+ * order, and the index was made before this was registered). */
+static void close_searcher(void)
 {
     ark_searcher_close(searcher);
     searcher = NULL;
-    if (tmp_root) {
-        /* FTW_DEPTH: files before their directory; FTW_PHYS: never follow
-         * a link out of the temporary directory. */
-        if (nftw(tmp_root, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-            fprintf(stderr, "fuzz_query: could not remove %s\n", tmp_root);
-        free(tmp_root);
-        tmp_root = NULL;
-    }
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    char *path = ark_sprintf("%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(text, f) == EOF || fclose(f) != 0)
-        fuzz_fail("query", "could not write %s", path);
-    free(path);
-}
-
-static char *make_tmp_root(void)
-{
-    const char *tmp = getenv("TMPDIR");
-    char *root = ark_sprintf("%s/arkiv-fuzz-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root))
-        fuzz_fail("query", "mkdtemp %s failed", root);
-    return root;
-}
-
-static void build_index(const char *docs, const char *db)
-{
-    ark_indexer *ix;
-    char *err = NULL;
-    if (ark_indexer_open(db, NULL, &ix, &err) != ARK_OK)
-        fuzz_fail("query", "ark_indexer_open: %s", err ? err : "?");
-    ark_index_counts counts;
-    const char *roots[] = {docs};
-    if (ark_indexer_run(ix, roots, 1, NULL, &counts) != ARK_OK)
-        fuzz_fail("query", "ark_indexer_run: %s", ark_indexer_error(ix));
-    if (counts.added != 2 || counts.failed != 0)
-        fuzz_fail("query", "indexing added %u and failed %u documents, expected 2 and 0",
-                  counts.added, counts.failed);
-    ark_indexer_close(ix);
-}
-
-/* On first use: the two documents, indexed, and a searcher on the index. */
+/* On first use: a searcher on the shared index. */
 static ark_searcher *get_searcher(void)
 {
     if (searcher)
         return searcher;
-    tmp_root = make_tmp_root();
-    atexit(cleanup);
-    char *docs = ark_sprintf("%s/docs", tmp_root);
-    char *db = ark_sprintf("%s/db", tmp_root);
-    if (mkdir(docs, 0700) != 0)
-        fuzz_fail("query", "mkdir %s failed", docs);
-    write_file(docs, "politiraad.txt", DOC_POLITI);
-    write_file(docs, "rusmiljo.txt", DOC_RUS);
-    build_index(docs, db);
+    const char *db = fuzz_index();
     char *err = NULL;
     if (ark_searcher_open(db, &searcher, &err) != ARK_OK)
         fuzz_fail("query", "ark_searcher_open: %s", err ? err : "?");
-    free(docs);
-    free(db);
+    atexit(close_searcher);
     return searcher;
 }
 

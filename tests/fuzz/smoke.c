@@ -1,19 +1,27 @@
 /* smoke.c — runs the fuzz targets deterministically, as a TAP test.
  *
  * libFuzzer needs clang and minutes; this driver needs neither, so the fuzz
- * targets run in every `make test` and `make check`.  Each target gets every
- * file in tests/fuzz/seeds/ (relative to the current directory: prove runs
- * from the repository root) and then inputs from a fixed-seed generator
- * that favours what the analyzer and the query parser treat specially:
- * Norwegian letters, quotes, signs, OR, combining marks, digits with
- * separators, invalid UTF-8 and, now and then, a very long run.  The same
- * inputs every run, so a failure always reproduces.
+ * targets run in every `make test` and `make check`.  Each target gets its
+ * seed files (relative to the current directory: prove runs from the
+ * repository root) and then inputs from a fixed-seed generator:
  *
- * A broken invariant aborts inside the target; before the process dies this
- * driver prints the input that did it, in hex, so it can be kept as a seed.
+ *   - the analyzer and the query parser get the files directly in
+ *     tests/fuzz/seeds/, then text made of pieces that favour what they
+ *     treat specially: Norwegian letters, quotes, signs, OR, combining
+ *     marks, digits with separators, invalid UTF-8 and, now and then, a
+ *     very long run;
+ *   - the extractors and the daemon get the files in tests/fuzz/seeds/NAME/,
+ *     then those files mutated as libFuzzer would: bytes changed, spans
+ *     cut, copied or spliced from another seed, tokens of tests/fuzz/NAME.dict
+ *     inserted, text pieces inserted, the end cut off.
  *
- *   fuzz_smoke            the seeds and the generated inputs, TAP on stdout
- *   fuzz_smoke FILE...    only the given files, each through both targets
+ * The same inputs every run, so a failure always reproduces.  A broken
+ * invariant aborts inside the target; before the process dies this driver
+ * prints the input that did it, in hex, so it can be kept as a seed.
+ *
+ *   fuzz_smoke                 the seeds and the generated inputs, TAP on stdout
+ *   fuzz_smoke FILE...         only the given files, each through every target
+ *   fuzz_smoke -t NAME FILE... only the given files, through target NAME
  */
 #define _XOPEN_SOURCE 700 /* opendir, sigaction */
 
@@ -42,10 +50,17 @@
 #endif
 
 #define SEED_DIR "tests/fuzz/seeds"
+#define DICT_DIR "tests/fuzz"
 #define ANALYZER_INPUTS 20000
 #define QUERY_INPUTS 3000
+#define TEXT_INPUTS 2000
+#define HTML_INPUTS 2000
+#define XML_INPUTS 2000
+#define PDF_INPUTS 300
+#define HTTP_INPUTS 1000
 #define MAX_SHORT_LEN 300
 #define INPUT_CAP 16384 /* the short part plus the longest run (5000 two-byte letters) */
+#define MUTANT_CAP 32768 /* the largest seed (a 10 KB PDF) and then some */
 
 typedef int (*target_fn)(const uint8_t *data, size_t size);
 
@@ -53,13 +68,20 @@ typedef struct {
     const char *name;
     target_fn fn;
     unsigned random_inputs;
-    uint64_t seed; /* one per target: adding inputs to one leaves the other's alone */
+    uint64_t seed; /* one per target: adding inputs to one leaves the others alone */
+    int mutate;    /* inputs are mutated seeds of SEED_DIR/name, not text pieces */
 } target;
 
 static const target TARGETS[] = {
-    {"analyzer", fuzz_analyzer_one, ANALYZER_INPUTS, 0x61726b6976616e61ULL},
-    {"query", fuzz_query_one, QUERY_INPUTS, 0x61726b6976717279ULL},
+    {"analyzer", fuzz_analyzer_one, ANALYZER_INPUTS, 0x61726b6976616e61ULL, 0},
+    {"query", fuzz_query_one, QUERY_INPUTS, 0x61726b6976717279ULL, 0},
+    {"text", fuzz_text_one, TEXT_INPUTS, 0x61726b6976747874ULL, 1},
+    {"html", fuzz_html_one, HTML_INPUTS, 0x61726b697668746dULL, 1},
+    {"xml", fuzz_xml_one, XML_INPUTS, 0x61726b6976786d6cULL, 1},
+    {"pdf", fuzz_pdf_one, PDF_INPUTS, 0x61726b6976706466ULL, 1},
+    {"http", fuzz_http_one, HTTP_INPUTS, 0x61726b6976687470ULL, 1},
 };
+#define NTARGETS (sizeof TARGETS / sizeof *TARGETS)
 
 /* ------------------------------------------------------------------ TAP */
 
@@ -279,10 +301,17 @@ static char **list_seeds(const char *dir, size_t *count)
     return paths ? paths : ark_calloc(1, sizeof *paths);
 }
 
+/* The target's seed directory; the caller frees it. */
+static char *seed_dir(const target *t)
+{
+    return t->mutate ? ark_sprintf("%s/%s", SEED_DIR, t->name) : ark_strdup(SEED_DIR);
+}
+
 static void run_seeds(const target *t)
 {
     size_t n = 0, ran = 0;
-    char **paths = list_seeds(SEED_DIR, &n);
+    char *dir = seed_dir(t);
+    char **paths = list_seeds(dir, &n);
     int listed = paths != NULL;
     for (size_t i = 0; listed && i < n; i++) {
         ran += (size_t)run_file(t, paths[i], (unsigned)i);
@@ -291,7 +320,8 @@ static void run_seeds(const target *t)
     free(paths);
     /* No seeds at all means the test ran from the wrong directory. */
     tap_ok(listed && n > 0 && ran == n, "%s survived %zu of %zu seed files in %s", t->name, ran, n,
-           SEED_DIR);
+           dir);
+    free(dir);
 }
 
 /* ------------------------------------------------------- generated inputs */
@@ -492,35 +522,235 @@ static size_t make_input(uint8_t *buf, uint64_t *rng)
     return in.len;
 }
 
+/* ------------------------------------------------------ mutated seeds */
+
+typedef struct {
+    uint8_t **data; /* the seed files */
+    size_t *size;
+    size_t n;
+    char **tokens; /* the dictionary's */
+    size_t *token_len;
+    size_t ntokens;
+} pool;
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* The token on a line of a libFuzzer dictionary (name="value", with \\,
+ * \" and \xHH escapes) into out, its length in *len; 0 for a comment, a
+ * blank line or a line that is not one. */
+static int dict_token(const char *line, char *out, size_t *len)
+{
+    const char *q = strchr(line, '"');
+    if (line[strspn(line, " \t")] == '#' || !q)
+        return 0;
+    size_t n = 0;
+    for (q++; *q && *q != '"'; q++) {
+        if (*q == '\\' && q[1] == 'x' && hex_digit(q[2]) >= 0 && hex_digit(q[3]) >= 0) {
+            out[n++] = (char)(hex_digit(q[2]) * 16 + hex_digit(q[3]));
+            q += 3;
+        } else if (*q == '\\' && (q[1] == '\\' || q[1] == '"')) {
+            out[n++] = *++q;
+        } else {
+            out[n++] = *q;
+        }
+    }
+    *len = n;
+    return *q == '"' && n > 0;
+}
+
+/* DICT_DIR/name.dict, if there is one. */
+static void load_dict(const target *t, pool *p)
+{
+    char *path = ark_sprintf("%s/%s.dict", DICT_DIR, t->name);
+    FILE *f = fopen(path, "r");
+    free(path);
+    char line[1024], token[1024];
+    size_t len;
+    while (f && fgets(line, sizeof line, f)) {
+        if (!dict_token(line, token, &len))
+            continue;
+        p->tokens = ark_realloc(p->tokens, (p->ntokens + 1) * sizeof *p->tokens);
+        p->token_len = ark_realloc(p->token_len, (p->ntokens + 1) * sizeof *p->token_len);
+        p->tokens[p->ntokens] = ark_strndup(token, len);
+        p->token_len[p->ntokens++] = len;
+    }
+    if (f)
+        fclose(f);
+}
+
+static void load_pool(const target *t, pool *p)
+{
+    memset(p, 0, sizeof *p);
+    char *dir = seed_dir(t);
+    size_t n = 0;
+    char **paths = list_seeds(dir, &n);
+    free(dir);
+    for (size_t i = 0; paths && i < n; i++) {
+        size_t size;
+        uint8_t *data = read_file(paths[i], &size);
+        free(paths[i]);
+        if (!data)
+            continue;
+        p->data = ark_realloc(p->data, (p->n + 1) * sizeof *p->data);
+        p->size = ark_realloc(p->size, (p->n + 1) * sizeof *p->size);
+        p->data[p->n] = data;
+        p->size[p->n++] = size < MUTANT_CAP / 2 ? size : MUTANT_CAP / 2;
+    }
+    free(paths);
+    load_dict(t, p);
+}
+
+static void free_pool(pool *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->data[i]);
+    for (size_t i = 0; i < p->ntokens; i++)
+        free(p->tokens[i]);
+    free(p->data);
+    free(p->size);
+    free(p->tokens);
+    free(p->token_len);
+}
+
+/* Makes room for n bytes at at (as far as the cap allows); returns how many. */
+static size_t open_gap(input *in, size_t at, size_t n)
+{
+    if (n > in->limit - in->len)
+        n = in->limit - in->len;
+    memmove(in->buf + at + n, in->buf + at, in->len - at);
+    in->len += n;
+    return n;
+}
+
+static void insert(input *in, size_t at, const void *s, size_t n)
+{
+    n = open_gap(in, at, n);
+    memcpy(in->buf + at, s, n);
+}
+
+/* One change at a random place, chosen as libFuzzer's mutators do. */
+static void mutate_once(input *in, const pool *p, uint64_t *rng)
+{
+    size_t at = below(rng, (unsigned)in->len + 1);
+    size_t span = 1 + below(rng, below(rng, 4) ? 8 : 256);
+    switch (below(rng, 7)) {
+    case 0: /* a byte changed, often to a nearby value */
+        if (at < in->len)
+            in->buf[at] = below(rng, 2) ? (uint8_t)(in->buf[at] ^ (1u << below(rng, 8)))
+                                        : (uint8_t)below(rng, 256);
+        return;
+    case 1: /* a token of the dictionary */
+        if (p->ntokens) {
+            size_t k = below(rng, (unsigned)p->ntokens);
+            insert(in, at, p->tokens[k], p->token_len[k]);
+        }
+        return;
+    case 2: /* a span cut out */
+        span = span < in->len - at ? span : in->len - at;
+        memmove(in->buf + at, in->buf + at + span, in->len - at - span);
+        in->len -= span;
+        return;
+    case 3: { /* a span of this or another seed copied in */
+        size_t k = below(rng, (unsigned)p->n);
+        size_t from = below(rng, (unsigned)p->size[k] + 1);
+        span = span < p->size[k] - from ? span : p->size[k] - from;
+        insert(in, at, p->data[k] + from, span);
+        return;
+    }
+    case 4: { /* text pieces, as the analyzer's inputs have */
+        size_t n = 1 + below(rng, 12), end = in->len;
+        input piece = {in->buf + end, 0, in->limit - end};
+        while (n--)
+            add_piece(&piece, rng);
+        uint8_t tmp[256];
+        size_t len = piece.len < sizeof tmp ? piece.len : sizeof tmp;
+        memcpy(tmp, piece.buf, len);
+        insert(in, at, tmp, len);
+        return;
+    }
+    case 5: /* the end cut off */
+        if (below(rng, 3) == 0)
+            in->len = at;
+        return;
+    default: { /* a span repeated */
+        uint8_t tmp[256];
+        span = span < in->len - at ? span : in->len - at;
+        memcpy(tmp, in->buf + at, span);
+        for (unsigned r = below(rng, 8); r > 0; r--)
+            insert(in, at, tmp, span);
+        return;
+    }
+    }
+}
+
+/* One input: a seed with one to eight changes. */
+static size_t make_mutant(uint8_t *buf, const pool *p, uint64_t *rng)
+{
+    size_t k = below(rng, (unsigned)p->n);
+    input in = {buf, p->size[k], MUTANT_CAP};
+    memcpy(buf, p->data[k], p->size[k]);
+    for (unsigned r = 1 + below(rng, below(rng, 2) ? 2 : 8); r > 0; r--)
+        mutate_once(&in, p, rng);
+    return in.len;
+}
+
 static void run_random(const target *t)
 {
-    uint8_t *buf = ark_malloc(INPUT_CAP);
+    uint8_t *buf = ark_malloc(t->mutate ? MUTANT_CAP : INPUT_CAP);
     uint64_t rng = t->seed;
-    for (unsigned i = 0; i < t->random_inputs; i++) {
-        size_t size = make_input(buf, &rng);
-        try_input(t, "random", i, buf, size);
+    pool p;
+    if (t->mutate)
+        load_pool(t, &p);
+    if (t->mutate && p.n == 0) {
+        tap_ok(0, "%s has seed files to mutate", t->name);
+        free_pool(&p);
+        free(buf);
+        return;
     }
+    for (unsigned i = 0; i < t->random_inputs; i++) {
+        size_t size = t->mutate ? make_mutant(buf, &p, &rng) : make_input(buf, &rng);
+        try_input(t, t->mutate ? "mutated" : "random", i, buf, size);
+    }
+    if (t->mutate)
+        free_pool(&p);
     free(buf);
-    tap_ok(1, "%s survived %u random inputs", t->name, t->random_inputs);
+    tap_ok(1, "%s survived %u %s inputs", t->name, t->random_inputs,
+           t->mutate ? "mutated" : "random");
 }
 
 /* ------------------------------------------------------------------ main */
 
-static void run_given_files(int argc, char **argv)
+/* Runs each file through each target, or only through the one named. */
+static void run_given_files(const char *only, int nfiles, char **files)
 {
-    for (size_t t = 0; t < sizeof TARGETS / sizeof *TARGETS; t++)
-        for (int i = 1; i < argc; i++)
-            tap_ok(run_file(&TARGETS[t], argv[i], (unsigned)i), "%s survived %s", TARGETS[t].name,
-                   argv[i]);
+    int found = 0;
+    for (size_t t = 0; t < NTARGETS; t++) {
+        if (only && strcmp(only, TARGETS[t].name) != 0)
+            continue;
+        found = 1;
+        for (int i = 0; i < nfiles; i++)
+            tap_ok(run_file(&TARGETS[t], files[i], (unsigned)i), "%s survived %s",
+                   TARGETS[t].name, files[i]);
+    }
+    if (!found)
+        tap_ok(0, "a target named %s", only);
 }
 
 int main(int argc, char **argv)
 {
     install_crash_report();
-    if (argc > 1) {
-        run_given_files(argc, argv);
+    if (argc > 2 && strcmp(argv[1], "-t") == 0) {
+        run_given_files(argv[2], argc - 3, argv + 3);
+    } else if (argc > 1) {
+        run_given_files(NULL, argc - 1, argv + 1);
     } else {
-        for (size_t t = 0; t < sizeof TARGETS / sizeof *TARGETS; t++) {
+        for (size_t t = 0; t < NTARGETS; t++) {
             run_seeds(&TARGETS[t]);
             run_random(&TARGETS[t]);
         }

@@ -70,6 +70,64 @@ static void field(const char *text, const char *line, const char *name)
     free(f);
 }
 
+/* The text of data[0..len) as a .txt file, and its fields (charset, NULs). */
+static char *text_and_fields(const char *data, size_t len, char **fields)
+{
+    ark_status st;
+    *fields = fields_of("u.txt", data, len, &st);
+    ark_doc d;
+    char *detail = NULL;
+    if (extract_document("u.txt", data, len, is_word, A, &d, &detail) != ARK_OK)
+        return detail;
+    char *t = ark_strdup(d.text.data ? d.text.data : "");
+    doc_free(&d);
+    return t;
+}
+
+static void test_utf16_and_nuls(void)
+{
+    /* "Rød båt" in UTF-16: little-endian without a byte-order mark, as
+     * Windows tools write it, big-endian without one, and with a BOM */
+    static const char le[] = "R\0\xf8\0d\0 \0b\0\xe5\0t\0\n\0";
+    static const char be[] = "\0R\0\xf8\0d\0 \0b\0\xe5\0t\0\n";
+    static const char bom[] = "\xff\xfeR\0\xf8\0d\0 \0b\0\xe5\0t\0\n\0";
+    static const char surrogates[] = "\xff\xfe=\xd8\x00\xde \0\x00\xd8x\0"; /* 😀, a lone high */
+    struct {
+        const char *data;
+        size_t len;
+        const char *text, *charset, *name;
+    } cases[] = {
+        {le, sizeof le - 1, "Rød båt", "charset: utf-16le\n", "UTF-16LE without a BOM is read"},
+        {be, sizeof be - 1, "Rød båt", "charset: utf-16be\n", "UTF-16BE without a BOM is read"},
+        {bom, sizeof bom - 1, "Rød båt", "charset: utf-16le\n", "UTF-16 with a BOM is read"},
+        {surrogates, sizeof surrogates - 1, "\xf0\x9f\x98\x80 \xef\xbf\xbdx",
+         "invalid bytes: 2\n", "a surrogate pair is decoded, a lone surrogate is U+FFFD"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *fields;
+        char *t = text_and_fields(cases[i].data, cases[i].len, &fields);
+        ok(strcmp(t, cases[i].text) == 0 && strstr(fields, cases[i].charset), "%s", cases[i].name);
+        if (strcmp(t, cases[i].text) != 0)
+            tap_diag("text", t);
+        free(t);
+        free(fields);
+    }
+
+    /* a long text with three stray NULs (a crashed editor's save) */
+    ark_buf b = ARK_BUF_INIT;
+    for (int i = 0; i < 100; i++)
+        ark_buf_adds(&b, "Referat om skjenketider. ");
+    ark_buf_add(&b, "\0\0\0", 3);
+    ark_buf_adds(&b, "Slutt.");
+    char *fields;
+    char *t = text_and_fields(b.data, b.len, &fields);
+    ok(strstr(t, "skjenketider. Slutt.") && strstr(fields, "NUL bytes dropped: 3\n"),
+       "a few stray NUL bytes in a long text are dropped and counted");
+    free(t);
+    free(fields);
+    ark_buf_free(&b);
+}
+
 static void test_encodings(void)
 {
     ark_status st;
@@ -91,6 +149,7 @@ static void test_encodings(void)
     f = fields_of("c.bin", "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f abc", 14, &st);
     is_int(st, ARK_EBINARY, "mostly control characters: not a text file");
     free(f);
+    test_utf16_and_nuls();
 }
 
 static void test_reflow(void)

@@ -1,0 +1,29 @@
+/* textpack.h — a document's stored text, compressed by arkiv (zlib).
+ *
+ * Xapian 1.4 compresses large document data itself, but cannot read back
+ * some that compress more than about 1000:1: a megabyte of combining
+ * accents came back as DatabaseCorruptError "Too few chunks of compressed
+ * data", and xapian-check failed.  So arkiv compresses texts itself; what
+ * Xapian then stores does not compress, and it leaves it as it is.
+ *
+ * Packed form: 'T' and the text as it is (short texts), or 'Z', the text's
+ * length in 4 bytes little-endian, and its zlib stream. */
+#ifndef ARKIV_TEXTPACK_H
+#define ARKIV_TEXTPACK_H
+
+#include <stddef.h>
+
+#include "status.h"
+#include "xapian-shim.h"
+
+/* The packed form of text[0..len), malloc'd; *out_len its length. */
+char *textpack(const char *text, size_t len, size_t *out_len);
+
+/* Unpacks data[0..len) into a malloc'd, NUL-terminated *text; ARK_ECORRUPT
+ * when it is not a packed text. */
+ark_status textunpack(const char *data, size_t len, char **text, size_t *text_len);
+
+/* The stored text of docid in db (xdb_data, then textunpack). */
+ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len);
+
+#endif

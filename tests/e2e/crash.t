@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""arkiv-index killed with SIGKILL at many points (early, mid-batch, during a
+commit) over a slice of the scale corpus.  After each kill the index opens,
+passes xapian-check and holds exactly the records of the batches committed
+so far (a prefix of the input, a whole number of batches); a re-run goes on
+from there, and the last one ends with every record once."""
+import lzma
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from searchd_lib import BIN, BUILD, ROOT, Tap, tempdir  # noqa: E402
+
+SHARED = os.environ.get("ARKIV_SHARED", os.path.join(ROOT, "..", "shared"))
+SOURCES = [os.path.join(SHARED, "corpus-scale", "stortinget-%03d.jsonl.xz" % i) for i in range(8)]
+SANITIZED = "asan" in BUILD
+RECORDS = 1000 if SANITIZED else 2000
+BATCH = 50
+MAX_TEXT = 3000  # short speeches: a few thousand documents in seconds
+KILLS = 12 if SANITIZED else 18
+
+
+def slice_corpus(path):
+    """The first RECORDS short records of SOURCES; returns their ids in order."""
+    ids = []
+    with open(path, "w") as out:
+        for source in SOURCES:
+            with lzma.open(source, "rt", encoding="utf-8") as src:
+                for line in src:
+                    rec = json.loads(line)
+                    if len(rec.get("text", "")) > MAX_TEXT:
+                        continue
+                    out.write(line)
+                    ids.append(rec["id"])
+                    if len(ids) == RECORDS:
+                        return ids
+    return ids
+
+
+def glass_sizes(db):
+    """Sizes of the Xapian table files: they grow only when a commit writes."""
+    try:
+        return {n: os.path.getsize(os.path.join(db, n)) for n in os.listdir(db)
+                if n.endswith(".glass")}
+    except OSError:
+        return {}
+
+
+def indexed(db):
+    """(number of documents, {id: how many documents have it})."""
+    out = subprocess.run(["xapian-delve", "-A", "Q", "-1", "-v", db], capture_output=True,
+                         text=True)
+    if out.returncode != 0:
+        return None, out.stderr
+    ids = {}
+    for line in out.stdout.splitlines():
+        m = re.match(r"^Q(.*) (\d+)$", line)
+        if m:
+            ids[m.group(1)] = int(m.group(2))
+    stats = subprocess.run(["xapian-delve", db], capture_output=True, text=True).stdout
+    m = re.search(r"number of documents = (\d+)", stats)
+    return (int(m.group(1)) if m else -1), ids
+
+
+def start(db, jsonl):
+    return subprocess.Popen([os.path.join(BIN, "arkiv-index"), "--db", db, "--batch",
+                             str(BATCH), jsonl], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def next_write(proc, db):
+    """Waits until a table file changes: a commit is writing."""
+    before = glass_sizes(db)
+    while proc.poll() is None and glass_sizes(db) == before:
+        time.sleep(0.0005)
+
+
+def kill_when(proc, mode, db, rng, seconds_left):
+    """Kills proc at a point chosen by mode; False when it finished first."""
+    if mode == "early":
+        time.sleep(rng.uniform(0, 0.3))
+    elif mode == "mid-batch":
+        time.sleep(rng.uniform(0.1, max(0.2, seconds_left)))
+    else:  # during a commit: as soon as one, after letting 0-2 others pass
+        for _ in range(rng.randrange(3)):
+            next_write(proc, db)
+            sizes = None
+            while proc.poll() is None and sizes != glass_sizes(db):  # that commit ends
+                sizes = glass_sizes(db)
+                time.sleep(0.005)
+        next_write(proc, db)
+    if proc.poll() is not None:
+        return False
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return True
+
+
+def main():
+    t = Tap()
+    if not all(os.path.exists(s) for s in SOURCES):
+        print("1..0 # SKIP no scale corpus at %s (set ARKIV_SHARED)" % SHARED)
+        return
+    tmp = tempdir()
+    try:
+        run(t, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    t.done()
+
+
+def run(t, tmp):
+    jsonl = os.path.join(tmp, "slice.jsonl")
+    ids = slice_corpus(jsonl)
+    db = os.path.join(tmp, "db")
+    t.eq(len(ids), RECORDS, "the slice has %d records" % RECORDS)
+
+    # One uninterrupted run into another index says how long a run takes.
+    began = time.time()
+    ref = start(os.path.join(tmp, "ref"), jsonl)
+    ref.communicate()
+    expected = max(0.5, time.time() - began)
+    print("# an uninterrupted run takes %.1f s" % expected)
+
+    rng = random.Random(20261122)
+    modes = ["early", "mid-batch", "during commit"]
+    kills, counts, bad, finished, mid_commit = 0, [], [], False, 0
+    for attempt in range(KILLS):
+        mode = modes[attempt % len(modes)]
+        proc = start(db, jsonl)
+        left = expected * (RECORDS - (counts[-1] if counts else 0)) / RECORDS
+        if not kill_when(proc, mode, db, rng, left):
+            finished = True
+            break
+        kills += 1
+        if not os.path.exists(os.path.join(db, "iamglass")):
+            counts.append(0)  # killed before the first commit: no index yet
+            continue
+        check = subprocess.run(["xapian-check", db], capture_output=True, text=True)
+        if check.returncode != 0:
+            bad.append("%s kill %d: xapian-check failed:\n%s" % (mode, kills, check.stdout[-800:]))
+            break
+        ndocs, got = indexed(db)
+        n = len(got) if ndocs is not None else -1
+        if mode == "during commit" and counts and n == counts[-1]:
+            mid_commit += 1  # a commit was writing, and did not count
+        counts.append(n)
+        if ndocs is None:
+            bad.append("%s kill %d: the index does not open: %s" % (mode, kills, got))
+        elif set(got) != set(ids[:n]) or n % BATCH not in (0,) or ndocs != n \
+                or any(v != 1 for v in got.values()):
+            bad.append("%s kill %d: %d documents, %d ids, not the first whole batches"
+                       % (mode, kills, ndocs, n))
+    print("# documents after each kill: %s" % counts)
+    t.ok(kills >= KILLS // 2, "the indexer was killed %d times before it could finish" % kills)
+    t.ok(not bad, "after every kill the index opens, passes xapian-check and holds exactly "
+         "the committed batches", "\n".join(bad))
+    t.ok(any(0 < c < RECORDS for c in counts) and len(set(counts)) > 2,
+         "the kills landed at different points of the run", counts)
+    t.ok(mid_commit > 0, "%d kills landed while a commit was writing its tables" % mid_commit)
+
+    final = start(db, jsonl)
+    out, err = final.communicate()
+    t.eq(final.returncode, 0, "a re-run after the last kill succeeds")
+    done_before = RECORDS if finished else counts[-1] if counts else 0
+    t.ok(re.match(r"^%d added, 0 updated, 0 deleted, %d skipped, 0 failed"
+                  % (RECORDS - done_before, done_before), out),
+         "it adds only what the kills lost and skips what was committed", out + err)
+    check = subprocess.run(["xapian-check", db], capture_output=True, text=True)
+    t.eq(check.returncode, 0, "the finished index passes xapian-check")
+    ndocs, got = indexed(db)
+    t.eq((ndocs, sorted(got)), (RECORDS, sorted(ids)), "it holds every record")
+    t.ok(all(v == 1 for v in got.values()), "each record once: no duplicates")
+    _, ref_ids = indexed(os.path.join(tmp, "ref"))
+    search = [os.path.join(BIN, "arkiv-search"), "--limit", "5"]
+    a = subprocess.run(search + ["--db", db, "strøm kraftverk"], capture_output=True, text=True)
+    b = subprocess.run(search + ["--db", os.path.join(tmp, "ref"), "strøm kraftverk"],
+                       capture_output=True, text=True)
+    t.ok(a.stdout and re.sub(r"\(score [\d.]+\)", "", a.stdout)
+         == re.sub(r"\(score [\d.]+\)", "", b.stdout),
+         "it answers a search with the same hits as an index built without kills",
+         a.stdout + "\n---\n" + b.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,7 @@
 
 #include "document.h"
 #include "extract.h"
+#include "htmlflat.h"
 #include "utf8.h"
 
 /* The first error of one parse, recorded instead of printed. */
@@ -203,7 +204,11 @@ ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char 
     const char *enc = declares_charset(data, len)          ? NULL
                       : ark_utf8_is_legacy(data, len) ? "windows-1252"
                                                       : "UTF-8";
-    return parse(1, data, len, enc, out, detail);
+    size_t flat_len;
+    char *flat = htmlflat(data, len, &flat_len); /* see htmlflat.h: the parser is quadratic */
+    ark_status st = parse(1, flat ? flat : data, flat ? flat_len : len, enc, out, detail);
+    free(flat);
+    return st;
 }
 
 void xmlsafe_walk(xmlNodePtr first, int max_depth, xmlsafe_enter_fn enter, xmlsafe_leave_fn leave,

@@ -21,10 +21,10 @@ from searchd_lib import BIN, BUILD, ROOT, Tap, tempdir  # noqa: E402
 SHARED = os.environ.get("ARKIV_SHARED", os.path.join(ROOT, "..", "shared"))
 SOURCES = [os.path.join(SHARED, "corpus-scale", "stortinget-%03d.jsonl.xz" % i) for i in range(8)]
 SANITIZED = "asan" in BUILD
-RECORDS = 1000 if SANITIZED else 2000
-BATCH = 50
+RECORDS = 600 if SANITIZED else 2000
+BATCH = 25 if SANITIZED else 50
 MAX_TEXT = 3000  # short speeches: a few thousand documents in seconds
-KILLS = 12 if SANITIZED else 18
+KILLS = 9 if SANITIZED else 18
 
 
 def slice_corpus(path):

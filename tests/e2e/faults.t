@@ -28,8 +28,10 @@ from searchd_lib import BIN, BUILD, ROOT, Searchd, Tap, tempdir  # noqa: E402
 FAULTY_IO = os.path.abspath(os.path.join(BUILD, "tests", "faulty_io.so"))
 BATCH = 20
 RECORDS = 200
-LIVE_RECORDS = 1000  # a few seconds of importing, for searches to watch
-LIVE_BATCH = 50
+SANITIZED = "asan" in BUILD
+# a few seconds of importing, for searches to watch
+LIVE_RECORDS = 400 if SANITIZED else 1000
+LIVE_BATCH = 20 if SANITIZED else 50
 WORD = "kommunestyrerepresentant"  # in every generated record, and nowhere else
 DELETED = "000_8789f4b9d8cde277.txt"  # a minutes file that says "politiet"
 

@@ -25,7 +25,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 import hostile_files as hf  # noqa: E402
 
 TARGET = 10.0
-KINDS = ["ordinary.txt", "single-line.txt", "combining.txt", "combining-words.txt",
+KINDS = ["ordinary.txt", "single-line.txt", "combining.txt", "combining-mixed.txt",
+         "combining-words.txt",
          "long-words.txt", "invalid-utf8.txt", "utf16-no-bom.txt", "nul-bytes.txt",
          "deep.html", "broken.html", "deep-sized.xml", "not-a-pdf.pdf", "garbage.pdf"]
 

@@ -215,6 +215,11 @@ void doc_public_view(const ark_doc *d, ark_doc *out)
     }
     if (d->text.len > at)
         ark_buf_add(&out->text, d->text.data + at, d->text.len - at);
+    /* the blank lines before an internal item at the end would hint that
+     * something followed */
+    while (out->text.len && (out->text.data[out->text.len - 1] == '\n' ||
+                             out->text.data[out->text.len - 1] == ' '))
+        out->text.data[--out->text.len] = '\0';
     if (!out->text.data)
         ark_buf_grow(&out->text, 1);
     out->title = dup_or_null(d->title);
@@ -235,13 +240,15 @@ void doc_public_view(const ark_doc *d, ark_doc *out)
         *t = *s;
         t->heading = dup_or_null(s->heading);
         t->presenter = dup_or_null(s->presenter);
-        t->start = moved(d, s->start);
-        t->heading_end = moved(d, s->heading_end);
-        t->end = moved(d, s->end);
+        size_t len = out->text.len;
+        t->start = moved(d, s->start) < len ? moved(d, s->start) : len;
+        t->heading_end = moved(d, s->heading_end) < len ? moved(d, s->heading_end) : len;
+        t->end = moved(d, s->end) < len ? moved(d, s->end) : len;
     }
     size_t len = out->text.len;
     for (size_t i = 0; i < d->npages; i++) {
-        out->text.len = moved(d, d->pages[i]); /* doc_add_page marks the end */
+        size_t page = moved(d, d->pages[i]);
+        out->text.len = page < len ? page : len; /* doc_add_page marks the end */
         doc_add_page(out);
     }
     out->text.len = len;

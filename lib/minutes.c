@@ -7,6 +7,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "utf8.h"
+
 #define HEADER_MAX_PARAS 8   /* the header: at most this many paragraphs */
 #define HEADING_MAX 200      /* a longer paragraph is not an agenda item */
 #define MARKING_MAX 120      /* a longer paragraph is not an access marking */
@@ -28,9 +30,13 @@ typedef struct {
 /* A case-folded copy of s[0..n); the caller frees it. */
 static char *fold(const char *s, size_t n)
 {
+    size_t capped_len;
+    char *capped = ark_utf8_cap_marks(s, n, &capped_len); /* utf8.h: else quadratic */
     utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &out,
+    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)(capped ? capped : s),
+                                      (utf8proc_ssize_t)(capped ? capped_len : n), &out,
                                       UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+    free(capped);
     if (k < 0)
         return ark_strndup(s, n);
     return (char *)out;

@@ -351,6 +351,9 @@ void reflow_doc(ark_doc *d, extract_word_fn is_word, void *ctx)
 {
     ark_buf out = ARK_BUF_INIT;
     ark_buf_grow(&out, d->text.len + 16);
+    /* pages without a text layer leave no text at all: NULL + 0 is
+     * undefined behaviour */
+    const char *text = d->text.data ? d->text.data : "";
     size_t npages = d->npages ? d->npages : 1;
     for (size_t p = 0; p < npages; p++) {
         size_t from = d->npages ? d->pages[p] : 0;
@@ -359,7 +362,7 @@ void reflow_doc(ark_doc *d, extract_word_fn is_word, void *ctx)
             ark_buf_add(&out, "\n\n", 2);
         if (d->npages)
             d->pages[p] = out.len;
-        reflow_text(d->text.data + from, to - from, is_word, ctx, &out);
+        reflow_text(text + from, to - from, is_word, ctx, &out);
     }
     ark_buf_free(&d->text);
     d->text = out;

@@ -55,3 +55,32 @@ int ark_utf8_is_legacy(const char *s, size_t len)
     }
     return invalid > multibyte;
 }
+
+char *ark_utf8_cap_marks(const char *s, size_t len, size_t *out_len)
+{
+    ark_buf out = ARK_BUF_INIT;
+    size_t run = 0, copied = 0; /* s[copied..i) is still to be copied */
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            run = 0;
+            i++;
+            continue;
+        }
+        run = utf8proc_get_property(cp)->combining_class ? run + 1 : 0;
+        if (run > ARK_UTF8_MAX_MARKS) {
+            ark_buf_add(&out, s + copied, i - copied);
+            copied = i + (size_t)n;
+        }
+        i += (size_t)n;
+    }
+    if (copied == 0) {
+        ark_buf_free(&out);
+        return NULL;
+    }
+    ark_buf_add(&out, s + copied, len - copied);
+    *out_len = out.len;
+    return ark_buf_take(&out);
+}

@@ -20,4 +20,14 @@ char *ark_utf8_clean(const char *s, size_t len, size_t *invalid);
  * whose "æøå" are lone high bytes, is converted instead of read as mojibake. */
 int ark_utf8_is_legacy(const char *s, size_t len);
 
+/* At most this many combining marks in a row are kept (Unicode's
+ * stream-safe text format, UAX #15): utf8proc puts marks in canonical
+ * order by a bubble sort, quadratic in the length of a run. */
+#define ARK_UTF8_MAX_MARKS 30
+
+/* A copy of the valid UTF-8 s[0..len) without the combining marks past
+ * ARK_UTF8_MAX_MARKS in a row, malloc'd, *out_len bytes; NULL when s has no
+ * such run (use s as it is). */
+char *ark_utf8_cap_marks(const char *s, size_t len, size_t *out_len);
+
 #endif

@@ -35,12 +35,22 @@ static void add_date(ark_buf *b, const char *date)
     ark_buf_adds(b, "T00:00:00Z");
 }
 
+/* Whether a Host header is a host name or address and a port, nothing
+ * else: it goes into the feed as it is, and a control character or a byte
+ * that is not UTF-8 would make the whole feed unreadable XML. */
+static int plain_host(const char *host)
+{
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]";
+    size_t n = strlen(host);
+    return n > 0 && n < 256 && strspn(host, ok) == n;
+}
+
 /* The site's address as the client reached it, for absolute links. */
 static void add_base(ark_buf *b, sd_request *r)
 {
     const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     ark_buf_adds(b, "http://");
-    if (host && *host && strlen(host) < 256 && !strpbrk(host, "/\\\"<>& "))
+    if (host && plain_host(host))
         ark_buf_adds(b, host);
     else
         ark_buf_adds(b, "localhost");

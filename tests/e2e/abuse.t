@@ -57,7 +57,10 @@ def get_line(path):
 
 
 def healthy(sd):
-    st, _, _ = sd.get("/healthz", timeout=10 + SLACK)
+    try:
+        st, _, _ = sd.get("/healthz", timeout=10 + SLACK)
+    except OSError:
+        return False
     return st == 200
 
 
@@ -145,7 +148,7 @@ def default_listen(db, sd):
             reached = "connected"
         except OSError as e:
             reached = repr(e)
-        t.ok("Refused" in reached,
+        t.ok("Refused" in reached or "timed out" in reached,
              "a daemon on 127.0.0.1 cannot be reached through %s" % own, reached)
 
 
@@ -289,7 +292,7 @@ def expensive(sd, cases, limits):
              (name, limits, st, " " + code if code else "", secs, SLACK), (st, code, secs))
 
 
-def expansion_cases(cap):
+def expansion_cases(cap, max_words):
     ors = " OR ".join(["politiet", "rusmiljø", "Pride", "skole"] * 2500)  # 10,000 ORs
     deep = "(" * 1000 + "politiet" + ")" * 1000
     return [
@@ -297,7 +300,8 @@ def expansion_cases(cap):
         ("s*", "/api/search?q=" + q("s*"), 200),
         ("a* s* p* r* (four broad wildcards)", "/api/search?q=" + q("a* s* p* r*"), 200),
         ("s* as often as fits", "/api/search?q=" + q(fill("s* ", cap)), 400),
-        ("128 times s*", "/api/search?q=" + q(" ".join(["s*"] * 128)), 400),
+        ("s* as often as --max-words allows", "/api/search?q=" + q(" ".join(["s*"] * max_words)),
+         400),  # 1000 of them took 19 s before the wildcards shared a budget
         ("rusmilj* as often as fits", "/api/search?q=" + q(fill("rusmilj* ", cap)), None),
         ("s* as often as fits, on /feed", "/feed?q=" + q(fill("s* ", cap)), None),
         ("s* as often as fits, on /api/doc", "/api/doc/000_8789f4b9d8cde277.txt?q=" +
@@ -408,12 +412,21 @@ def timed_raw(port, path, src=None, timeout=30):
     return http_status(out), time.monotonic() - t0
 
 
-def settle(pid, base, want_max, wait=3.0):
-    """The daemon's open connections (sockets beyond base) once they stop
-    changing or fall to want_max, within wait seconds."""
-    deadline = time.monotonic() + wait
+def most_held(pid, base, seconds=1.5):
+    """The most connections (sockets beyond base) the daemon held at once
+    over the next few seconds."""
+    most, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        most = max(most, sockets_of(pid) - base)
+        time.sleep(0.05)
+    return most
+
+
+def fall_to(pid, base, want, seconds):
+    """The daemon's connections once they fall to want, or after seconds."""
+    deadline = time.monotonic() + seconds
     n = sockets_of(pid) - base
-    while time.monotonic() < deadline and n > want_max:
+    while time.monotonic() < deadline and n > want:
         time.sleep(0.1)
         n = sockets_of(pid) - base
     return n
@@ -425,8 +438,8 @@ def idle_caps(sd, max_conn, per_ip, timeout):
     time.sleep(0.5)
     base = sockets_of(pid)
     mine = [idle("127.0.0.2", sd.port) for _ in range(2 * per_ip)]
-    held = settle(pid, base, per_ip)
-    shut = sum(closed(s, 0.2) for s in mine)
+    held = most_held(pid, base)
+    shut = sum(closed(s, 0.1) for s in mine)
     t.ok(held <= per_ip and shut >= per_ip,
          "%d idle connections from one address: the daemon keeps %d (--max-per-ip %d) and "
          "closes %d" % (len(mine), held, per_ip, shut), (held, shut))
@@ -434,17 +447,17 @@ def idle_caps(sd, max_conn, per_ip, timeout):
     t.ok(st == 200 and secs <= SLACK,
          "meanwhile a client from another address is served (%.2f s)" % secs, (st, secs))
     others = [idle("127.0.0.%d" % (3 + i // per_ip), sd.port) for i in range(2 * per_ip)]
-    total = settle(pid, base, max_conn)
-    t.ok(total <= max_conn,
+    total = most_held(pid, base)
+    t.ok(per_ip < total <= max_conn,
          "%d more idle connections from two other addresses: the daemon holds %d "
          "(--max-connections %d)" % (len(others), total, max_conn), total)
     st, secs = timed_raw(sd.port, b"/healthz", src="127.0.0.1", timeout=3 * timeout + SLACK)
     t.ok(st == 200 and secs <= 2 * timeout + SLACK,
-         "a client arriving while all are taken is served once the idle timeout (%d s) frees "
-         "some (%.1f s)" % (timeout, secs), (st, secs))
+         "a client arriving while all are taken waits, and is served once the idle timeout "
+         "(%d s) frees places (%.1f s)" % (timeout, secs), (st, secs))
     t0 = time.monotonic()
     gone = all_closed(mine + others, t0 + 3 * timeout + SLACK)
-    left = settle(pid, base, 0, wait=SLACK)
+    left = fall_to(pid, base, 0, SLACK)
     t.ok(gone and left == 0, "the idle timeout closes every idle connection (%.1f s)" %
          (time.monotonic() - t0), (gone, left))
     for s in mine + others:
@@ -630,9 +643,8 @@ def access_sweep(sd, pub, secret, texts):
          "the internal material gives (times and scores aside)", differ[:5])
     _, _, full = sd.get("/api/doc/seminar.xml")
     _, _, only = pub.get("/api/doc/seminar.xml")
-    t.todo(full == only, "the public view of a document with an internal agenda item is "
-           "byte for byte the document without it", "lib/document.c doc_public_view keeps the "
-           "blank lines before the internal item", (full[-300:], only[-300:]))
+    t.ok(full == only, "the public view of a document with an internal agenda item is "
+         "byte for byte the document without it", (full[-300:], only[-300:]))
     st, _, raw = sd.get("/metrics")
     t.ok(st == 200 and not traces(raw, secret) and "arkiv_index_documents 6" in raw.decode(),
          "/metrics counts only public documents and names no internal word")
@@ -783,10 +795,10 @@ def main():
                "--max-connections", "512")
     default_listen(db, sd)
     malformed(sd)
-    expensive(sd, expansion_cases(1000), "default limits")
+    expensive(sd, expansion_cases(1000, 128), "default limits")
     big = start(db, "big", "--max-query-bytes", "4096", "--max-words", "1000", "--threads", "2",
                 "--timeout", "4")
-    expensive(big, expansion_cases(4096), "--max-query-bytes 4096 --max-words 1000")
+    expensive(big, expansion_cases(4096, 1000), "--max-query-bytes 4096 --max-words 1000")
     slow_clients(big, 2, 4)
 
     capped = start(db, "capped", "--max-connections", "8", "--max-per-ip", "4", "--timeout", "5",

@@ -29,6 +29,13 @@ def combining(size):
     return b"a" + "\u0301".encode() * (size // 2)
 
 
+def combining_mixed(size):
+    """Combining accents of two classes alternating (U+0301 above, U+0316
+    below): putting them in canonical order is where utf8proc's bubble sort
+    goes quadratic."""
+    return b"a" + "\u0301\u0316".encode() * (size // 4) + " kvartalsslutt".encode()
+
+
 def combining_words(size):
     """Words whose letters each carry hundreds of stacked accents."""
     word = "e" + "\u0301\u0302\u0303\u0304" * 100 + " "
@@ -127,6 +134,7 @@ KINDS = {
     "ordinary.txt": (ordinary, 100000),
     "single-line.txt": (single_line, 100000),
     "combining.txt": (combining, 1 << 20),
+    "combining-mixed.txt": (combining_mixed, 1 << 20),
     "combining-words.txt": (combining_words, 100000),
     "long-words.txt": (long_words, 200000),
     "invalid-utf8.txt": (invalid_utf8, 20000),

@@ -193,8 +193,7 @@ static int complete(const ark_buf *b)
     if (!b->len)
         return 0;
     parse_answer(b, &a, &from);
-    return a.head_len && a.content_len >= 0 &&
-           b->len - from - a.head_len >= (size_t)a.content_len;
+    return a.head_len && a.content_len >= 0 && b->len - from - a.head_len >= (size_t)a.content_len;
 }
 
 /* Sends the request and reads until a whole answer is in, or the daemon
@@ -271,8 +270,7 @@ static void check_ours(const answer *a, const char *head, const char *body, size
     if (body_len == 0)
         return; /* HEAD */
     if (a->content_len >= 0 && body_len != (size_t)a->content_len)
-        fuzz_fail("http", "a body of %zu bytes, but Content-Length %ld", body_len,
-                  a->content_len);
+        fuzz_fail("http", "a body of %zu bytes, but Content-Length %ld", body_len, a->content_len);
     if (strncmp(type, "application/json", 16) == 0)
         check_json(a->status, body, body_len);
     else if (strncmp(type, "application/atom+xml", 20) == 0)

@@ -59,7 +59,7 @@
 #define PDF_INPUTS 300
 #define HTTP_INPUTS 1000
 #define MAX_SHORT_LEN 300
-#define INPUT_CAP 16384 /* the short part plus the longest run (5000 two-byte letters) */
+#define INPUT_CAP 16384  /* the short part plus the longest run (5000 two-byte letters) */
 #define MUTANT_CAP 32768 /* the largest seed (a 10 KB PDF) and then some */
 
 typedef int (*target_fn)(const uint8_t *data, size_t size);
@@ -735,8 +735,8 @@ static void run_given_files(const char *only, int nfiles, char **files)
             continue;
         found = 1;
         for (int i = 0; i < nfiles; i++)
-            tap_ok(run_file(&TARGETS[t], files[i], (unsigned)i), "%s survived %s",
-                   TARGETS[t].name, files[i]);
+            tap_ok(run_file(&TARGETS[t], files[i], (unsigned)i), "%s survived %s", TARGETS[t].name,
+                   files[i]);
     }
     if (!found)
         tap_ok(0, "a target named %s", only);

@@ -44,7 +44,7 @@
 #include "searchd.h"
 #include "xalloc.h"
 
-#define QUIET_MS 2           /* no answer this long: half-close */
+#define QUIET_MS 3           /* no answer this long: half-close */
 #define ANSWER_SECONDS 30    /* no answer at all this long: the daemon hangs */
 #define MAX_ANSWER (1 << 20) /* read no further */
 
@@ -90,7 +90,7 @@ static void start_daemon(void)
                       .time_limit = 2.0,
                       .max_connections = 256,
                       .max_per_ip = 64,
-                      .timeout = 2,
+                      .timeout = 1,
                       .quiet = 1};
     char *err = NULL;
     daemon_handle = server_start(&cfg, &port, &err);
@@ -229,6 +229,7 @@ static void exchange(const uint8_t *data, size_t size, ark_buf *out)
     }
     /* closed with a reset: no TIME_WAIT left behind per input, which would
      * use up the ports of a long run */
+    if (now() - deadline + ANSWER_SECONDS > 0.3) fprintf(stderr, "SLOW %.2f half=%d len=%zu first=%.20s\n", now() - deadline + ANSWER_SECONDS, half_closed, out->len, (const char*)data);
     struct linger lg = {1, 0};
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     close(fd);

@@ -1,5 +1,5 @@
 /* walk.c — recursive, sorted directory walk; see walk.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "walk.h"
 
 #include <dirent.h>
@@ -15,6 +15,7 @@ typedef struct {
     void *ctx;
     unsigned errors;
     int stop;
+    char *real_root; /* the root's real path, for where symlinks lead */
 } walker;
 
 static int by_name(const void *a, const void *b)
@@ -53,6 +54,17 @@ static char **read_names(walker *w, const char *dir, size_t *count)
 
 static void walk_dir(walker *w, const char *dir, const char *rel, int depth);
 
+/* Whether the file path (a symbolic link) resolves to a file under the root. */
+static int inside_root(const walker *w, const char *path)
+{
+    char *real = realpath(path, NULL);
+    size_t n = w->real_root ? strlen(w->real_root) : 0;
+    int inside = real && n && strncmp(real, w->real_root, n) == 0 &&
+                 (real[n] == '/' || (n == 1 && w->real_root[0] == '/'));
+    free(real);
+    return inside;
+}
+
 static void visit(walker *w, const char *path, const char *rel, int depth)
 {
     struct stat lst, st;
@@ -64,6 +76,11 @@ static void visit(walker *w, const char *path, const char *rel, int depth)
         if (!S_ISLNK(lst.st_mode))
             walk_dir(w, path, rel, depth + 1);
     } else if (S_ISREG(st.st_mode)) {
+        if (S_ISLNK(lst.st_mode) && !inside_root(w, path)) {
+            /* a link to /etc/passwd in a shared folder must not publish it */
+            report(w, path, "a symbolic link to a file outside the folder: not followed");
+            return;
+        }
         if (w->on_file(w->ctx, path, rel, &st))
             w->stop = 1;
     }
@@ -94,12 +111,13 @@ static void walk_dir(walker *w, const char *dir, const char *rel, int depth)
 
 unsigned walk_tree(const char *root, walk_file_fn on_file, walk_error_fn on_error, void *ctx)
 {
-    walker w = {on_file, on_error, ctx, 0, 0};
+    walker w = {on_file, on_error, ctx, 0, 0, realpath(root, NULL)};
     size_t len = strlen(root);
     while (len > 1 && root[len - 1] == '/')
         len--;
     char *dir = ark_strndup(root, len);
     walk_dir(&w, dir, "", 0);
     free(dir);
+    free(w.real_root);
     return w.errors;
 }

@@ -229,7 +229,6 @@ static void exchange(const uint8_t *data, size_t size, ark_buf *out)
     }
     /* closed with a reset: no TIME_WAIT left behind per input, which would
      * use up the ports of a long run */
-    if (now() - deadline + ANSWER_SECONDS > 0.3) fprintf(stderr, "SLOW %.2f half=%d len=%zu first=%.20s\n", now() - deadline + ANSWER_SECONDS, half_closed, out->len, (const char*)data);
     struct linger lg = {1, 0};
     setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     close(fd);

@@ -20,6 +20,9 @@ SHELL := /bin/bash
 BUILD ?= build
 LISTEN ?= 127.0.0.1:8080
 SAN ?=
+# Test programs run two at a time (the machine has 2 cores; each test uses its
+# own temporary directory and free ports).
+TEST_JOBS ?= 2
 
 DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
                 libhunspell-dev hunspell-no libxml2-dev libpoppler-glib-dev libcairo2-dev \
@@ -143,7 +146,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory check
 
 suite:
-	$(Q)BUILD=$(abspath $(BUILD)) prove --exec '' --timer $(UNIT_TESTS) $(OTHER_TESTS) tests/e2e/*.t
+	$(Q)BUILD=$(abspath $(BUILD)) prove -j$(TEST_JOBS) --exec '' --timer $(UNIT_TESTS) $(OTHER_TESTS) tests/e2e/*.t
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
@@ -177,7 +180,7 @@ run: all
 # input would run (and find nothing) nearly every time, at 15 times the
 # cost: it is off there, and the leak check at exit stays.
 FUZZ_SECONDS ?= 60
-FUZZ_CHECK_SECONDS ?= 10
+FUZZ_CHECK_SECONDS ?= 5
 FUZZ_DIR := build/fuzz
 FUZZ_CFLAGS = -std=c11 $(WARN) -g -O1 -fno-omit-frame-pointer \
               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \

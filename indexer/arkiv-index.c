@@ -1,7 +1,7 @@
 /* arkiv-index — make an index mirror the files under some directories, and
  * import JSON Lines.
  *
- *   arkiv-index --db DIR [--analysis full|basic] [--batch N] [--quiet] PATH...
+ *   arkiv-index --db DIR [--analysis full|basic] [--batch N] [--compact] [--quiet] PATH...
  *
  * Prints each file that failed (on stderr, with the reason) and a one-line
  * summary.  Exit status: 0 all indexed, 1 some files failed, 2 the index
@@ -66,14 +66,17 @@ static void on_progress(void *ctx, const ark_index_counts *n, unsigned files)
 
 static int usage(void)
 {
-    fputs("usage: arkiv-index --db DIR [--analysis full|basic] [--batch N] [--quiet] PATH...\n"
+    fputs("usage: arkiv-index --db DIR [--analysis full|basic] [--batch N] [--compact] [--quiet] "
+          "PATH...\n"
           "Indexes the files under each PATH (directories recursively) into the index DIR.\n"
           "Unchanged files are skipped, changed ones replaced, and documents whose file\n"
           "is gone from the PATHs are deleted.  --analysis basic makes a new index with\n"
           "Snowball stems only (the plain-Xapian baseline) instead of the full Norwegian\n"
           "analysis.  A PATH ending in .jsonl or .jsonl.xz, or - (standard input, plain\n"
           "or xz), is JSON Lines: one document per line, {\"id\", \"title\", \"text\",\n"
-          "\"date\", ...}; its records are added or updated, never deleted.\n",
+          "\"date\", ...}; its records are added or updated, never deleted.  --compact\n"
+          "rewrites the index compactly after the run (about half the size after a bulk\n"
+          "import).\n",
           stderr);
     return 2;
 }
@@ -81,6 +84,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *analysis = NULL;
+    int compact = 0;
     cli c = {0, isatty(STDERR_FILENO), 0, 0};
     ark_index_options opts = {on_report, on_progress, &c, 0};
     int i = 1;
@@ -91,6 +95,8 @@ int main(int argc, char **argv)
             analysis = argv[++i];
         else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
             opts.batch_docs = (unsigned)strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--compact") == 0)
+            compact = 1;
         else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
             c.quiet = 1;
         else if (strcmp(argv[i], "--") == 0) {
@@ -125,6 +131,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "arkiv-index: %s: %s\n", ark_status_message(st), ark_indexer_error(ix));
         fprintf(stderr, "arkiv-index: stopped; the index keeps what was committed before the "
                         "error (batches of --batch documents); run again to go on\n");
+        ark_indexer_close(ix);
+        return 2;
+    }
+    if (compact && (st = ark_indexer_compact(ix)) != ARK_OK) {
+        fprintf(stderr, "arkiv-index: compacting: %s: %s\n", ark_status_message(st),
+                ark_indexer_error(ix));
         ark_indexer_close(ix);
         return 2;
     }

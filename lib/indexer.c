@@ -21,6 +21,7 @@
 #include "catalogue.h"
 #include "arkiv.h"
 #include "dbformat.h"
+#include "dbswap.h"
 #include "docfile.h"
 #include "extract.h"
 #include "minutes.h"
@@ -44,6 +45,7 @@
 
 struct ark_indexer {
     xdb *db;
+    char *path; /* the index directory */
     ana *ana;
     char *error;
     strset *synonyms; /* "Z<stem>\0<word>" pairs this run already wrote */
@@ -94,6 +96,7 @@ ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexe
     }
     ark_indexer *ix = ark_calloc(1, sizeof *ix);
     ix->db = db;
+    ix->path = ark_strdup(dbpath);
     ix->ana = a;
     ix->error = ark_strdup("");
     ix->synonyms = strset_new();
@@ -109,6 +112,7 @@ void ark_indexer_close(ark_indexer *ix)
     ana_free(ix->ana);
     strset_free(ix->synonyms);
     free(ix->error);
+    free(ix->path);
     free(ix);
 }
 
@@ -720,4 +724,32 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
     }
     strset_free(r.seen);
     return r.fatal;
+}
+
+ark_status ark_indexer_compact(ark_indexer *ix)
+{
+    char *copy = ark_sprintf("%s/compact.tmp", ix->path);
+    dbswap_remove_dir(copy); /* left by a run killed while compacting */
+    ark_status st = xdb_compact(ix->db, copy);
+    char *err = NULL;
+    if (st != ARK_OK) {
+        set_error(ix, xdb_error(ix->db));
+    } else {
+        /* the writer keeps its lock through the swap; its handle then
+         * points at the old files, so it is opened again */
+        st = dbswap(copy, ix->path, &err);
+        if (st != ARK_OK)
+            set_error(ix, err);
+        xdb_close(ix->db);
+        ix->db = NULL;
+        ark_status o = xdb_open(ix->path, 1, &ix->db, &err);
+        if (o != ARK_OK && st == ARK_OK) {
+            set_error(ix, err ? err : "cannot reopen the index");
+            st = o;
+        }
+    }
+    dbswap_remove_dir(copy);
+    free(err);
+    free(copy);
+    return st;
 }

@@ -174,8 +174,9 @@ ark_status srch_mset(ark_searcher *s, const xdb_query *q, const xdb_search_opts 
                      xdb_mset **out)
 {
     ark_status st = xdb_search(s->db, q, xo, out);
-    if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
-        st = xdb_search(s->db, q, xo, out); /* the indexer committed meanwhile */
+    /* the indexer committed meanwhile, or moved a compacted copy into place */
+    if ((st == ARK_EMODIFIED || st == ARK_ECORRUPT) && xdb_reopen(s->db) == ARK_OK)
+        st = xdb_search(s->db, q, xo, out);
     if (st != ARK_OK)
         srch_set_error(s, xdb_error(s->db));
     return st;

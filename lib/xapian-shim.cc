@@ -254,6 +254,15 @@ ark_status xdb_begin(xdb *h) noexcept
     XDB_CATCH(h)
 }
 
+ark_status xdb_compact(xdb *h, const char *dest) noexcept
+{
+    XDB_TRY
+    // NO_RENUMBER: document ids stay as they are, whoever holds one
+    h->db->compact(dest, Xapian::DBCOMPACT_NO_RENUMBER);
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
 ark_status xdb_commit(xdb *h) noexcept
 {
     if (need_writer(h) != ARK_OK)

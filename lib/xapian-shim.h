@@ -53,6 +53,10 @@ ark_status xdb_set_metadata(xdb *db, const char *key, const char *value) XDB_NOE
 /* Writes between begin and commit are applied all together or not at all. */
 ark_status xdb_begin(xdb *db) XDB_NOEXCEPT;
 ark_status xdb_commit(xdb *db) XDB_NOEXCEPT;
+
+/* Writes a compact copy of the committed index into the new directory dest
+ * (Xapian's compaction, document ids kept). */
+ark_status xdb_compact(xdb *db, const char *dest) XDB_NOEXCEPT;
 ark_status xdb_cancel(xdb *db) XDB_NOEXCEPT;
 
 /* Adds doc, replacing any document indexed by the unique term uid. */

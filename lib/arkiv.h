@@ -68,7 +68,7 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
                            const ark_index_options *opts, ark_index_counts *counts);
 
 /* Rewrites the committed index compactly (Xapian's compaction, into a
- * directory inside the index, then moved into place).  A bulk import that
+ * directory next to the index, then exchanged with it in one step).  A bulk import that
  * commits in batches leaves B-tree blocks half full: on 2,000 speeches the
  * index went from 160 to 72 MB.  Searchers open during the move may see
  * one failed search (they retry once). */

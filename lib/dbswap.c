@@ -1,5 +1,5 @@
 /* dbswap.c — puts a compacted copy of an index in its place; see dbswap.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* renameat2 */
 #include "dbswap.h"
 
 #include <dirent.h>
@@ -12,96 +12,42 @@
 
 #include "xalloc.h"
 
-#define VERSION_FILE "iamglass"
-
-static int is_table(const char *name)
+char *dbswap_copy_path(const char *db)
 {
-    size_t n = strlen(name);
-    return n > 6 && strcmp(name + n - 6, ".glass") == 0;
+    size_t n = strlen(db);
+    while (n > 1 && db[n - 1] == '/')
+        n--;
+    return ark_sprintf("%.*s.compacting", (int)n, db);
 }
 
-static ark_status fail(char **err, const char *what, const char *path)
+static void sync_parent(const char *path)
 {
-    *err = ark_sprintf("%s %s: %s", what, path, strerror(errno));
-    return ARK_EIO;
-}
-
-static ark_status move(const char *copy, const char *db, const char *name, char **err)
-{
-    char *from = ark_sprintf("%s/%s", copy, name), *to = ark_sprintf("%s/%s", db, name);
-    ark_status st = rename(from, to) == 0 ? ARK_OK : fail(err, "cannot move into place", to);
-    free(from);
-    free(to);
-    return st;
-}
-
-static void sync_dir(const char *dir)
-{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? ark_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                      : ark_strdup(".");
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
         fsync(fd);
         close(fd);
     }
-}
-
-/* The names of the tables in dir, in a NULL-terminated array (free each). */
-static char **tables_of(const char *dir)
-{
-    char **names = ark_calloc(1, sizeof *names);
-    size_t n = 0;
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        if (!is_table(e->d_name))
-            continue;
-        names = ark_realloc(names, (n + 2) * sizeof *names);
-        names[n++] = ark_strdup(e->d_name);
-        names[n] = NULL;
-    }
-    if (d)
-        closedir(d);
-    return names;
-}
-
-static int listed(char **names, const char *name)
-{
-    for (; *names; names++)
-        if (strcmp(*names, name) == 0)
-            return 1;
-    return 0;
-}
-
-static void free_names(char **names)
-{
-    for (char **p = names; *p; p++)
-        free(*p);
-    free(names);
+    free(dir);
 }
 
 ark_status dbswap(const char *copy, const char *db, char **err)
 {
     *err = NULL;
-    char **fresh = tables_of(copy), **old = tables_of(db);
-    ark_status st = fresh[0] ? ARK_OK : (errno = ENOENT, fail(err, "no tables in", copy));
-    /* a table the copy does not have (it was empty) must not outlive it */
-    for (char **p = old; st == ARK_OK && *p; p++) {
-        if (!listed(fresh, *p)) {
-            char *path = ark_sprintf("%s/%s", db, *p);
-            unlink(path);
-            free(path);
-        }
+    if (renameat2(AT_FDCWD, copy, AT_FDCWD, db, RENAME_EXCHANGE) != 0) {
+        *err = errno == EINVAL || errno == ENOSYS
+                   ? ark_sprintf("%s: this file system cannot exchange directories in one "
+                                 "step; the index is left as it was",
+                                 db)
+                   : ark_sprintf("cannot move the compacted index into place: %s",
+                                 strerror(errno));
+        return ARK_EIO;
     }
-    for (char **p = fresh; st == ARK_OK && *p; p++)
-        st = move(copy, db, *p, err);
-    if (st == ARK_OK)
-        st = move(copy, db, VERSION_FILE, err);
-    if (st == ARK_OK) {
-        sync_dir(db);
-        dbswap_remove_dir(copy);
-    }
-    free_names(fresh);
-    free_names(old);
-    return st;
+    sync_parent(db);
+    dbswap_remove_dir(copy); /* now the old index */
+    return ARK_OK;
 }
 
 void dbswap_remove_dir(const char *dir)

@@ -1,18 +1,23 @@
 /* dbswap.h — puts a compacted copy of an index in the place of the index.
  *
  * Xapian's compaction writes a new database into a new directory; arkiv's
- * users name the index by its directory (--db), so the copy's files are
- * renamed over the old ones, the version file (iamglass) last: a reader
- * that sees the new version finds new tables.  The writer's lock file is
- * left alone. */
+ * users name the index by its directory (--db).  The copy is written next
+ * to it and the two directories are exchanged in one step (renameat2 with
+ * RENAME_EXCHANGE, Linux 3.15 and later): a kill at any moment leaves the
+ * old index or the new one, never a mixture, and searchers reopen into the
+ * new one by its path.  A file system that cannot exchange directories gets
+ * a clear error and keeps the index as it was. */
 #ifndef ARKIV_DBSWAP_H
 #define ARKIV_DBSWAP_H
 
 #include "status.h"
 
-/* Moves the database files of the directory copy into the directory db,
- * removes db's tables that copy does not have, then copy itself.  *err (to
- * free) says what failed. */
+/* Where the compacted copy of the index at db is written: a sibling
+ * directory (malloc'd). */
+char *dbswap_copy_path(const char *db);
+
+/* Exchanges the directories copy and db, then removes copy (the old
+ * index).  *err (to free) says what failed. */
 ark_status dbswap(const char *copy, const char *db, char **err);
 
 /* Removes the directory dir and the files in it (not recursively); no

@@ -728,14 +728,14 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
 
 ark_status ark_indexer_compact(ark_indexer *ix)
 {
-    char *copy = ark_sprintf("%s/compact.tmp", ix->path);
+    char *copy = dbswap_copy_path(ix->path);
     dbswap_remove_dir(copy); /* left by a run killed while compacting */
     ark_status st = xdb_compact(ix->db, copy);
     char *err = NULL;
     if (st != ARK_OK) {
         set_error(ix, xdb_error(ix->db));
     } else {
-        /* the writer keeps its lock through the swap; its handle then
+        /* the writer keeps its lock through the exchange; its handle then
          * points at the old files, so it is opened again */
         st = dbswap(copy, ix->path, &err);
         if (st != ARK_OK)

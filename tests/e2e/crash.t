@@ -3,7 +3,8 @@
 commit) over a slice of the scale corpus.  After each kill the index opens,
 passes xapian-check and holds exactly the records of the batches committed
 so far (a prefix of the input, a whole number of batches); a re-run goes on
-from there, and the last one ends with every record once."""
+from there, and the last one ends with every record once.  Kills during
+--compact leave the old index or the new one."""
 import lzma
 import json
 import os
@@ -178,6 +179,24 @@ def run(t, tmp):
     ndocs, got = indexed(db)
     t.eq((ndocs, sorted(got)), (RECORDS, sorted(ids)), "it holds every record")
     t.ok(all(v == 1 for v in got.values()), "each record once: no duplicates")
+    # --compact rewrites the index beside it and exchanges the two directories: a kill
+    # at any moment of it leaves the old index or the new one
+    compact = [os.path.join(BIN, "arkiv-index"), "--db", db, "--compact", jsonl]
+    began = time.time()
+    subprocess.run(compact, capture_output=True)
+    took = time.time() - began
+    torn = []
+    for k in range(6):
+        proc = subprocess.Popen(compact, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, took))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        ok_check = subprocess.run(["xapian-check", db], capture_output=True).returncode == 0
+        ndocs, got = indexed(db)
+        if not ok_check or ndocs != RECORDS or sorted(got) != sorted(ids):
+            torn.append((k, ok_check, ndocs))
+    t.ok(not torn, "kills during --compact (a run takes %.1f s) leave a whole index each time"
+         % took, torn)
     _, ref_ids = indexed(os.path.join(tmp, "ref"))
     search = [os.path.join(BIN, "arkiv-search"), "--limit", "5"]
     a = subprocess.run(search + ["--db", db, "strøm kraftverk"], capture_output=True, text=True)

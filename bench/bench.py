@@ -277,6 +277,10 @@ def quality(args):
         runs = []
         for who in ("arkiv", "baseline"):
             db = os.path.join(work, who + ".db")
+            if who == "arkiv" and os.path.exists(db) and subprocess.run(
+                    [os.path.join(args.bin, "arkiv-search"), "--db", db, "x"],
+                    capture_output=True).returncode == 2:
+                shutil.rmtree(db)  # an index of another format (an older arkiv)
             if not os.path.exists(db):
                 log("indexing eval set %s with %s" % (base, who))
                 if who == "arkiv":

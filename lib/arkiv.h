@@ -67,11 +67,12 @@ const char *ark_indexer_error(const ark_indexer *ix);
 ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nroots,
                            const ark_index_options *opts, ark_index_counts *counts);
 
-/* Rewrites the committed index compactly (Xapian's compaction, into a
- * directory next to the index, then exchanged with it in one step).  A bulk import that
- * commits in batches leaves B-tree blocks half full: on 2,000 speeches the
- * index went from 160 to 72 MB.  Searchers open during the move may see
- * one failed search (they retry once). */
+/* Rewrites the committed index compactly: Xapian's compaction into the
+ * directory DIR.compacting, then exchanged with DIR in one step, so that a
+ * kill leaves the old index or the new one.  A bulk import that commits in
+ * batches leaves B-tree blocks half full: on 2,000 speeches the index went
+ * from 160 to 72 MB.  A searcher that reads across the exchange retries its
+ * search once.  The indexer stays open for another run. */
 ark_status ark_indexer_compact(ark_indexer *ix);
 
 /* ------------------------------------------------------------------ searching */

@@ -77,8 +77,9 @@ static void visit(walker *w, const char *path, const char *rel, int depth)
             walk_dir(w, path, rel, depth + 1);
     } else if (S_ISREG(st.st_mode)) {
         if (S_ISLNK(lst.st_mode) && !inside_root(w, path)) {
-            /* a link to /etc/passwd in a shared folder must not publish it */
-            report(w, path, "a symbolic link to a file outside the folder: not followed");
+            /* a link to /etc/passwd in a shared folder must not publish it;
+             * the tree was still read whole (not an error of the walk) */
+            w->on_error(w->ctx, path, "a symbolic link to a file outside the folder: not followed");
             return;
         }
         if (w->on_file(w->ctx, path, rel, &st))

@@ -29,6 +29,17 @@ like "$out" 'bilde\.png: not a document arkiv can read: binary file \(NUL byte a
 like "$out" '0 added, 0 updated, 0 deleted, 5 skipped, 1 failed' "the other files are still handled; hidden directories are not indexed"
 rm "$T/docs/bilde.png"
 
+# a link out of the folder is passed over, and does not stop deletions
+ln -s /etc/passwd "$T/docs/passord.txt"
+mv "$T/docs/notat.txt" "$T/notat.txt"
+out=$("$BIN/arkiv-index" --db "$T/db" "$T/docs" 2>&1); rc=$?
+like "$out" 'passord\.txt: .*symbolic link to a file outside the folder: not followed' \
+  "a symlink to /etc/passwd is named and not followed"
+like "$out" '^0 added, 0 updated, 1 deleted, 4 skipped, 1 failed' "a file gone from the folder is still deleted"
+rm "$T/docs/passord.txt"
+mv "$T/notat.txt" "$T/docs/notat.txt"
+"$BIN/arkiv-index" --db "$T/db" "$T/docs" > /dev/null 2>&1
+
 out=$("$BIN/arkiv-index" --db "$T/db" "$T/docs" "$T/no-such-dir" 2>&1); rc=$?
 is "$rc" 1 "a missing directory makes the run exit 1"
 like "$out" 'no-such-dir: .*No such file or directory' "the missing directory is named"

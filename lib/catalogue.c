@@ -280,11 +280,9 @@ static ark_status parse_file(const char *path, xmlDocPtr *doc, char **detail)
     char *why = NULL;
     ark_status s = docfile_read(path, &f, &why);
     if (s == ARK_OK) {
-        s = xmlsafe_read_xml(f.data, f.len, doc, &why);
+        s = xmlsafe_read_xml(f.data, f.len, doc, NULL, &why);
         docfile_free(&f);
     }
-    if (s == ARK_OK)
-        xmlsafe_clean_utf8(*doc); /* its values become documents' fields */
     if (s != ARK_OK) {
         *detail = ark_sprintf("%s: %s", path, why ? why : ark_status_message(s));
         free(why);

@@ -295,24 +295,24 @@ static int xml_declared(const char *data, size_t len)
 
 /* XHTML is read as XML when it is well-formed (the HTML parser would keep
  * CDATA sections as text), as HTML when it is not ("&nbsp;" is not XML). */
-static ark_status read_page(const char *data, size_t len, xmlDocPtr *doc, char **detail)
+static ark_status read_page(const char *data, size_t len, xmlDocPtr *doc, size_t *invalid,
+                            char **detail)
 {
     if (xml_declared(data, len)) {
         char *why = NULL;
-        if (xmlsafe_read_xml(data, len, doc, &why) == ARK_OK)
+        if (xmlsafe_read_xml(data, len, doc, invalid, &why) == ARK_OK)
             return ARK_OK;
         free(why);
     }
-    return xmlsafe_read_html(data, len, doc, detail);
+    return xmlsafe_read_html(data, len, doc, invalid, detail);
 }
 
 ark_status extract_html(const char *data, size_t len, ark_doc *d, char **detail)
 {
     xmlDocPtr doc;
-    ark_status st = read_page(data, len, &doc, detail);
+    ark_status st = read_page(data, len, &doc, &d->invalid_bytes, detail);
     if (st != ARK_OK)
         return st;
-    d->invalid_bytes += xmlsafe_clean_utf8(doc);
     html_walk w;
     memset(&w, 0, sizeof w);
     w.d = d;

@@ -245,10 +245,9 @@ static void trim_end(ark_doc *d)
 ark_status extract_xml(const char *data, size_t len, ark_doc *d, char **detail)
 {
     xmlDocPtr doc;
-    ark_status st = xmlsafe_read_xml(data, len, &doc, detail);
+    ark_status st = xmlsafe_read_xml(data, len, &doc, &d->invalid_bytes, detail);
     if (st != ARK_OK)
         return st;
-    d->invalid_bytes += xmlsafe_clean_utf8(doc);
     xml_walk *w = ark_calloc(1, sizeof *w);
     w->d = d;
     w->t.out = &d->text;

@@ -447,6 +447,17 @@ static unsigned long long mtime_ns(const struct stat *st)
            (unsigned long long)st->st_mtim.tv_nsec;
 }
 
+/* What extraction repaired in doc, as a warning for the user; NULL: nothing. */
+static char *repairs(const ark_doc *doc)
+{
+    ark_buf b = ARK_BUF_INIT;
+    if (doc->invalid_bytes)
+        ark_buf_printf(&b, "%zu bytes of invalid UTF-8 replaced", doc->invalid_bytes);
+    if (doc->nul_bytes)
+        ark_buf_printf(&b, "%s%zu NUL bytes dropped", b.len ? ", " : "", doc->nul_bytes);
+    return b.len ? ark_buf_take(&b) : NULL;
+}
+
 static ark_status index_file(run_state *r, const char *path, const char *rel, const struct stat *st,
                              const char *uid)
 {
@@ -491,19 +502,11 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
         }
     } else {
         char *id = display_id(rel);
-        char *w = detail ? ark_strdup(detail) /* the extractor's warning */
-                  : doc.invalid_bytes && doc.nul_bytes
-                      ? ark_sprintf("%zu bytes of invalid UTF-8 replaced, %zu NUL bytes dropped",
-                                    doc.invalid_bytes, doc.nul_bytes)
-                  : doc.invalid_bytes
-                      ? ark_sprintf("%zu bytes of invalid UTF-8 replaced", doc.invalid_bytes)
-                  : doc.nul_bytes ? ark_sprintf("%zu NUL bytes dropped", doc.nul_bytes)
-                                  : NULL;
+        char *w = repairs(&doc);
         s = store(r, uid, rel, id, &doc, sig, old.docid != 0, path, w);
         free(w);
         free(id);
     }
-    free(detail);
     free(sig);
     docfile_free(&df);
     doc_free(&doc);

@@ -20,7 +20,6 @@ typedef struct {
     int code;
     int line;
     char *message;
-    int too_deep; /* libxml2 dropped elements nested past its limit */
 } parse_error;
 
 /* A copy of msg as one line of valid UTF-8, for the user: libxml2 breaks
@@ -47,8 +46,6 @@ static void record_error(void *data, xmlErrorPtr err)
      * the context itself for the tree builder); ours in _private */
     xmlParserCtxtPtr ctxt = data;
     parse_error *e = ctxt ? ctxt->_private : NULL;
-    if (e && err && err->message && strncmp(err->message, "Excessive depth", 15) == 0)
-        e->too_deep = 1;
     if (!e || e->message || !err || err->level < XML_ERR_ERROR)
         return;
     e->code = err->code;
@@ -123,17 +120,58 @@ static char *describe(const parse_error *e, const char *what)
     return ark_sprintf("broken %s at line %d: %s", what, e->line, e->message);
 }
 
+/* Makes a text node's content valid UTF-8; returns the bytes replaced. */
+static size_t clean_content(xmlNodePtr n)
+{
+    if (!n->content)
+        return 0;
+    size_t bad;
+    const char *s = (const char *)n->content;
+    char *clean = ark_utf8_clean(s, strlen(s), &bad);
+    if (bad)
+        xmlNodeSetContent(n, (const xmlChar *)clean); /* verbatim for text nodes */
+    free(clean);
+    return bad;
+}
+
+static int clean_enter(void *ctx, xmlNodePtr n, int depth)
+{
+    (void)depth;
+    size_t *bad = ctx;
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+        *bad += clean_content(n);
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        for (xmlNodePtr v = a->children; v; v = v->next)
+            if (v->type == XML_TEXT_NODE)
+                *bad += clean_content(v);
+    return 1;
+}
+
+/* Replaces each byte of the tree's text and attribute values that is not
+ * valid UTF-8 (or is NUL) with U+FFFD, as ark_utf8_append does; returns
+ * how many.  libxml2 promises UTF-8 but does not keep it: its HTML parser
+ * copies an overlong form ("\xC0\xAF") or a stray byte of a page read as
+ * UTF-8 into the text as it stands. */
+static size_t clean_utf8(xmlDocPtr doc)
+{
+    size_t bad = 0;
+    xmlsafe_walk(doc->children, INT_MAX, clean_enter, NULL, &bad);
+    return bad;
+}
+
 /* Parses data as XML (html 0) or HTML in the given encoding (NULL: as the
  * markup declares), recording the first error instead of printing it. */
 static ark_status parse(int html, const char *data, size_t len, const char *enc, xmlDocPtr *out,
-                        char **detail)
+                        size_t *invalid, char **detail)
 {
     *out = NULL;
     ark_status st = check_size(len, detail);
     if (st != ARK_OK)
         return st;
     xmlsafe_init();
-    parse_error e = {0, 0, NULL, 0};
+    parse_error e = {0, 0, NULL};
     xmlParserCtxtPtr ctxt = html ? htmlNewParserCtxt() : xmlNewParserCtxt();
     if (!ctxt || !ctxt->sax)
         abort(); /* only out of memory; as ark_malloc does */
@@ -147,20 +185,20 @@ static ark_status parse(int html, const char *data, size_t len, const char *enc,
         doc = NULL;
     }
     xmlFreeParserCtxt(ctxt);
-    /* the HTML parser recovers from anything but drops what lies deeper
-     * than its limit: the document is indexed, with a warning */
-    *detail = !doc       ? describe(&e, html ? "HTML" : "XML")
-              : e.too_deep ? ark_strdup("elements nested more than 2048 deep; the text inside "
-                                        "them is not indexed")
-                         : NULL;
+    *detail = doc ? NULL : describe(&e, html ? "HTML" : "XML");
     free(e.message);
+    if (doc && invalid)
+        *invalid += clean_utf8(doc);
+    else if (doc)
+        clean_utf8(doc);
     *out = doc;
     return doc ? ARK_OK : ARK_EPARSE;
 }
 
-ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, char **detail)
+ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, size_t *invalid,
+                            char **detail)
 {
-    return parse(0, data, len, NULL, out, detail);
+    return parse(0, data, len, NULL, out, invalid, detail);
 }
 
 /* UTF-16 or UTF-32: a byte-order mark, or a NUL among the first four bytes. */
@@ -191,7 +229,8 @@ static int declares_charset(const char *data, size_t len)
     return 0;
 }
 
-ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char **detail)
+ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, size_t *invalid,
+                             char **detail)
 {
     *out = NULL;
     const char *nul = stray_nul(data, len);
@@ -206,7 +245,7 @@ ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char 
                                                       : "UTF-8";
     size_t flat_len;
     char *flat = htmlflat(data, len, &flat_len); /* see htmlflat.h: the parser is quadratic */
-    ark_status st = parse(1, flat ? flat : data, flat ? flat_len : len, enc, out, detail);
+    ark_status st = parse(1, flat ? flat : data, flat ? flat_len : len, enc, out, invalid, detail);
     free(flat);
     return st;
 }
@@ -235,42 +274,6 @@ void xmlsafe_walk(xmlNodePtr first, int max_depth, xmlsafe_enter_fn enter, xmlsa
         }
         n = n->next;
     }
-}
-
-/* Makes a text node's content valid UTF-8; returns the bytes replaced. */
-static size_t clean_content(xmlNodePtr n)
-{
-    if (!n->content)
-        return 0;
-    size_t bad;
-    const char *s = (const char *)n->content;
-    char *clean = ark_utf8_clean(s, strlen(s), &bad);
-    if (bad)
-        xmlNodeSetContent(n, (const xmlChar *)clean); /* verbatim for text nodes */
-    free(clean);
-    return bad;
-}
-
-static int clean_enter(void *ctx, xmlNodePtr n, int depth)
-{
-    (void)depth;
-    size_t *bad = ctx;
-    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
-        *bad += clean_content(n);
-    if (n->type != XML_ELEMENT_NODE)
-        return 0;
-    for (xmlAttrPtr a = n->properties; a; a = a->next)
-        for (xmlNodePtr v = a->children; v; v = v->next)
-            if (v->type == XML_TEXT_NODE)
-                *bad += clean_content(v);
-    return 1;
-}
-
-size_t xmlsafe_clean_utf8(xmlDocPtr doc)
-{
-    size_t bad = 0;
-    xmlsafe_walk(doc->children, INT_MAX, clean_enter, NULL, &bad);
-    return bad;
 }
 
 static int text_enter(void *ctx, xmlNodePtr n, int depth)

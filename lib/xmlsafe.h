@@ -32,7 +32,7 @@
  * HUGE, for HTML only: past 256 levels (unclosed <div>s or <font>s pile up)
  * libxml2 2.9 would stop reading and lose the rest of the page; the HTML
  * parser expands no entities and builds and frees deep trees without
- * recursion, and the readers' walk stops at EXTRACT_MAX_DEPTH. */
+ * recursion, and htmlflat.h keeps what it sees to 256 open elements. */
 #define XMLSAFE_HTML_OPTIONS                                                                       \
     (HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |           \
      XML_PARSE_HUGE)
@@ -43,23 +43,21 @@
 void xmlsafe_init(void);
 
 /* Parses XML from memory.  On success *out is the tree (free it with
- * xmlFreeDoc).  On failure *out is NULL and *detail a one-line message the
+ * xmlFreeDoc), its text and attribute values made valid UTF-8: libxml2
+ * promises UTF-8 but does not keep it (its HTML parser copies an overlong
+ * "\xC0\xAF" as it stands); each byte replaced by U+FFFD is added to
+ * *invalid (when not NULL).  On failure *out is NULL and *detail a one-line message the
  * caller frees: ARK_EPARSE ("broken XML at line 3: ...", "nested too
  * deeply ...", "entity expansion refused ..."), ARK_ETOOBIG past INT_MAX
  * bytes, ARK_EBINARY for a NUL byte. */
-ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, char **detail);
+ark_status xmlsafe_read_xml(const char *data, size_t len, xmlDocPtr *out, size_t *invalid,
+                            char **detail);
 
 /* Parses HTML from memory, recovering from any breakage; the encoding comes
  * from a byte-order mark or <meta charset>, else UTF-8.  Fails as above,
  * ARK_EPARSE only when libxml2 builds no tree at all. */
-ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, char **detail);
-
-/* Replaces each byte of the tree's text and attribute values that is not
- * valid UTF-8 (or is NUL) with U+FFFD, as ark_utf8_append does; returns
- * how many.  libxml2 promises UTF-8 but does not keep it: its HTML parser
- * copies an overlong form ("\xC0\xAF") or a stray byte of a page read as
- * UTF-8 into the text as it stands.  The readers call it on every tree. */
-size_t xmlsafe_clean_utf8(xmlDocPtr doc);
+ark_status xmlsafe_read_html(const char *data, size_t len, xmlDocPtr *out, size_t *invalid,
+                             char **detail);
 
 /* A walk over a tree in document order, without recursion: enter is called
  * for each node and returns non-zero to have its children visited and

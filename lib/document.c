@@ -188,8 +188,9 @@ static char *dup_or_null(const char *s)
     return s ? ark_strdup(s) : NULL;
 }
 
-/* Where offset lands once the internal sections before it are cut. */
-static size_t moved(const ark_doc *d, size_t offset)
+/* Where offset lands once the internal sections before it are cut, in a
+ * view of len bytes (its trailing blank lines trimmed). */
+static size_t moved(const ark_doc *d, size_t offset, size_t len)
 {
     size_t cut = 0;
     for (size_t i = 0; i < d->nsections; i++) {
@@ -198,7 +199,7 @@ static size_t moved(const ark_doc *d, size_t offset)
             continue;
         cut += (offset < s->end ? offset : s->end) - s->start;
     }
-    return offset - cut;
+    return offset - cut < len ? offset - cut : len;
 }
 
 void doc_public_view(const ark_doc *d, ark_doc *out)
@@ -240,15 +241,13 @@ void doc_public_view(const ark_doc *d, ark_doc *out)
         *t = *s;
         t->heading = dup_or_null(s->heading);
         t->presenter = dup_or_null(s->presenter);
-        size_t len = out->text.len;
-        t->start = moved(d, s->start) < len ? moved(d, s->start) : len;
-        t->heading_end = moved(d, s->heading_end) < len ? moved(d, s->heading_end) : len;
-        t->end = moved(d, s->end) < len ? moved(d, s->end) : len;
+        t->start = moved(d, s->start, out->text.len);
+        t->heading_end = moved(d, s->heading_end, out->text.len);
+        t->end = moved(d, s->end, out->text.len);
     }
     size_t len = out->text.len;
     for (size_t i = 0; i < d->npages; i++) {
-        size_t page = moved(d, d->pages[i]);
-        out->text.len = page < len ? page : len; /* doc_add_page marks the end */
+        out->text.len = moved(d, d->pages[i], len); /* doc_add_page marks the end */
         doc_add_page(out);
     }
     out->text.len = len;

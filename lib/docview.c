@@ -6,10 +6,10 @@
 #include <jansson.h>
 
 #include "arkiv.h"
-#include "textpack.h"
 #include "searcher.h"
 #include "snippet.h"
 #include "terms.h"
+#include "textpack.h"
 #include "xalloc.h"
 
 /* The Xapian document the reader sees for path: the file's full document

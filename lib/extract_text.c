@@ -88,6 +88,18 @@ static size_t utf16_to_utf8(const unsigned char *s, size_t len, int big_endian, 
     return invalid;
 }
 
+/* How many bytes of s[0..len) are control characters no text has (line
+ * ends, tabs and form feeds aside). */
+static size_t controls(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        n += c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f';
+    }
+    return n;
+}
+
 /* Copies data without its NUL bytes into a new buffer; *nuls says how many. */
 static char *drop_nuls(const char *data, size_t len, size_t *out_len, size_t *nuls)
 {
@@ -128,14 +140,9 @@ ark_status extract_text(const char *data, size_t len, ark_doc *d, char **detail)
     size_t clean_len, nuls;
     char *clean = drop_nuls(data, len, &clean_len, &nuls);
     ark_status st;
-    size_t controls = 0;
-    for (size_t i = 0; i < clean_len; i++) {
-        unsigned char c = (unsigned char)clean[i];
-        controls += c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f';
-    }
     /* a text with a few stray NULs has them below 1 %, and few other
      * control characters; compressed data has both near 1/256 and 11 % */
-    if (nuls * 100 > len || controls * 100 > clean_len) {
+    if (nuls * 100 > len || controls(clean, clean_len) * 100 > clean_len) {
         *detail = ark_sprintf("binary file (NUL byte at offset %zu)", (size_t)(nul - data));
         st = ARK_EBINARY;
     } else {
@@ -151,11 +158,9 @@ static ark_status extract_bytes(const char *data, size_t len, ark_doc *d, char *
 {
     const unsigned char *s = (const unsigned char *)data;
     size_t start = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    size_t controls = 0;
-    for (size_t i = start; i < len; i++)
-        controls += s[i] < 0x20 && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' && s[i] != '\f';
-    if (len > start && controls * 10 > len - start) {
-        *detail = ark_sprintf("binary file (%zu control characters in %zu bytes)", controls,
+    size_t odd = controls(data + start, len - start);
+    if (len > start && odd * 10 > len - start) {
+        *detail = ark_sprintf("binary file (%zu control characters in %zu bytes)", odd,
                               len - start);
         return ARK_EBINARY;
     }

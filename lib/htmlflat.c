@@ -123,14 +123,16 @@ static size_t read_name(const char *data, size_t len, size_t i, char name[MAX_NA
 static int too_deep(const char *data, size_t len)
 {
     size_t depth = 0;
+    char name[MAX_NAME + 1];
     for (size_t i = 0; i + 1 < len; i++) {
         if (data[i] != '<')
             continue;
         if (data[i + 1] == '/') {
             if (depth)
                 depth--;
-        } else if (name_char(data[i + 1]) && ++depth > HTMLFLAT_MAX_DEPTH) {
-            return 1;
+        } else if (read_name(data, len, i + 1, name) && !in_list(name, void_elements) &&
+                   ++depth > HTMLFLAT_MAX_DEPTH) {
+            return 1; /* (a <br> or <img> never closes, so it does not count) */
         }
     }
     return 0;

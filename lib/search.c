@@ -5,7 +5,6 @@
 #include <jansson.h>
 
 #include "analyzer.h"
-#include "textpack.h"
 #include "arkiv.h"
 #include "dbformat.h"
 #include "filters.h"
@@ -14,6 +13,7 @@
 #include "searcher.h"
 #include "snippet.h"
 #include "terms.h"
+#include "textpack.h"
 #include "xalloc.h"
 #include "xapian-shim.h"
 

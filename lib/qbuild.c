@@ -377,16 +377,18 @@ typedef struct {
     size_t skip;   /* prefix bytes of the term that are not the word */
     strset *marks; /* where the words go for marking, or NULL */
     size_t max;
-    int over; /* more than max words */
+    size_t *budget; /* words the whole query's wildcards may still stand for */
+    int over;       /* more than max words, or than the budget */
 } expansion;
 
 static int add_expansion(const char *term, size_t len, void *ctx)
 {
     expansion *e = ctx;
-    if (e->n == e->max) {
+    if (e->n == e->max || *e->budget == 0) {
         e->over = 1;
         return 1;
     }
+    --*e->budget;
     e->terms[e->n++] = xdb_query_term(term, len, 1);
     if (e->marks)
         strset_add(e->marks, term + e->skip, len - e->skip);
@@ -401,8 +403,10 @@ static ark_status expand(qb_ctx *c, const char *prefix, const char *key, strset 
     *out = NULL;
     char *start = ark_sprintf("%s%s", prefix, key);
     size_t max = c->max_wildcard ? c->max_wildcard : QB_MAX_WILDCARD;
-    expansion e = {ark_calloc(max, sizeof(xdb_query *)), 0, strlen(prefix), marks, max, 0};
+    size_t budget = max * QB_WILDCARD_SHARE > c->expanded ? max * QB_WILDCARD_SHARE - c->expanded : 0;
+    expansion e = {ark_calloc(max, sizeof(xdb_query *)), 0, strlen(prefix), marks, max, &budget, 0};
     ark_status st = xdb_each_term(c->db, start, add_expansion, &e);
+    c->expanded += e.n;
     free(start);
     if (st == ARK_OK && e.over) {
         st = ARK_EQUERY;

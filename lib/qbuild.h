@@ -24,7 +24,8 @@
  * that adds weight where they stand together ("en til en oppfølging").
  * A bare word ending in "*" stands for every word of the index it begins
  * (and, as a variant, every folded spelling it begins), up to
- * QB_MAX_WILDCARD words.
+ * QB_MAX_WILDCARD words; all the wildcards of a query together stand for at
+ * most QB_WILDCARD_SHARE times that.
  */
 #ifndef ARKIV_QBUILD_H
 #define ARKIV_QBUILD_H
@@ -53,6 +54,11 @@
 
 /* Most words a "rus*" may stand for by default; more is ARK_EQUERY. */
 #define QB_MAX_WILDCARD 500
+/* All the words a query's wildcards stand for, as written and folded, are at
+ * most this many times the limit of one: Xapian builds the postings of every
+ * word before its time limit starts to count, and 1,000 "s*" (300,000 words
+ * on the sample archive) took 19 s that no limit bounded. */
+#define QB_WILDCARD_SHARE 8
 
 /* Most forms one phrase position expands to. */
 #define QB_MAX_FORMS 64
@@ -65,6 +71,7 @@ typedef struct {
     strset *folds; /* and their folded spellings, for marking snippets */
     int in_abbrev; /* building an abbreviation's expansion (internal) */
     unsigned max_wildcard; /* most words a "rus*" may stand for; 0: QB_MAX_WILDCARD */
+    size_t expanded;       /* words the query's wildcards stand for so far (internal) */
 } qb_ctx;
 
 /* Builds the query for root into *out (the caller frees it).  When the query

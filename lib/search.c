@@ -147,7 +147,7 @@ static ark_status build_words(ark_searcher *s, const char *query, const ark_sear
         free(msg);
         return ARK_EQUERY;
     }
-    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds, 0, o ? o->max_expansion : 0};
+    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds, 0, o ? o->max_expansion : 0, 0};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
     if (st != ARK_OK)

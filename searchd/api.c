@@ -9,7 +9,6 @@
 #include "xalloc.h"
 
 #define COMPLETIONS 8
-#define WILDCARD_SHARE 4 /* wildcards that may each use --max-expansion */
 
 double api_elapsed_ms(const sd_request *r)
 {
@@ -77,25 +76,8 @@ static const char *query_text(sd_request *r, enum MHD_Result *res)
     return q;
 }
 
-/* How many words each word* of q may stand for.  Each alone may stand for
- * --max-expansion words, but all of a query's together for at most
- * WILDCARD_SHARE times that: Xapian builds its matcher for every expanded
- * word before the time limit starts to count, and 900 "s*" made a 300,000
- * word query that took 20 s.  Every '*' is counted, wildcard or not, so the
- * share is never too large. */
-static unsigned expansion_share(const sd_config *cfg, const char *q)
-{
-    unsigned long stars = 0;
-    for (const char *p = strchr(q, '*'); p; p = strchr(p + 1, '*'))
-        stars++;
-    unsigned long total = (unsigned long)cfg->max_expansion * WILDCARD_SHARE;
-    if (stars <= WILDCARD_SHARE)
-        return cfg->max_expansion;
-    return total / stars ? (unsigned)(total / stars) : 1;
-}
-
 /* The reader's options, from the request's filters and the limits. */
-static void search_options(sd_request *r, const char *q, ark_search_options *o)
+static void search_options(sd_request *r, ark_search_options *o)
 {
     memset(o, 0, sizeof *o);
     o->internal = r->internal;
@@ -103,7 +85,7 @@ static void search_options(sd_request *r, const char *q, ark_search_options *o)
     o->from = http_param(r, "from");
     o->to = http_param(r, "to");
     o->max_words = r->cfg->max_words;
-    o->max_expansion = expansion_share(r->cfg, q);
+    o->max_expansion = r->cfg->max_expansion;
     o->time_limit = r->cfg->time_limit;
     o->html = 1;
 }
@@ -215,7 +197,7 @@ ark_searcher *api_begin(sd_request *r, const char **q, ark_search_options *o,
     *q = query_text(r, res);
     if (!*q)
         return NULL;
-    search_options(r, *q, o);
+    search_options(r, o);
     ark_searcher *s = workers_searcher(r);
     if (!s)
         *res = MHD_YES;

@@ -59,6 +59,12 @@ like "$out" 'too long' "with the reason"
 out=$(s "$(head -c 3000 /dev/zero | tr '\0' '(')x"); rc=$?
 is "$rc" 0 "3000 open parentheses are searched without a crash"
 
+out=$(s "$(printf 's* %.0s' $(seq 40))"); rc=$?
+is "$rc" 2 "40 wildcards that each stand for hundreds of words are refused"
+like "$out" 'type more of it' "as one that stands for too many (they share a budget)"
+out=$(s 's* p*'); rc=$?
+is "$rc" 0 "while two of them are searched"
+
 out=$(s --explain 'åpne rusmiljø')
 like "$out" 'Zrusmiljø' "--explain shows the Xapian query with stems"
 

@@ -171,8 +171,10 @@ run: all
 # libFuzzer with clang, in build/fuzz/: each target is tests/fuzz/fuzz_NAME.c
 # with what the targets share and the library (and, for http, the daemon but
 # main.o), instrumented for coverage, ASan and UBSan.  Each runs FUZZ_SECONDS
-# on tests/fuzz/seeds/NAME/ (the analyzer and the query parser: seeds/) and
-# on what earlier runs found (build/fuzz/corpus_NAME/), with
+# on what earlier runs found (build/fuzz/corpus_NAME/) and its seeds, which
+# the smoke driver names (`fuzz_smoke --seeds NAME`: tests/fuzz/seeds/NAME/,
+# or seeds/ for the analyzer and the query parser, and the tests' sample
+# files), with
 # tests/fuzz/NAME.dict when there is one; a crash is kept in
 # build/fuzz/crashes_NAME/ and stops the run.  `make check` runs each for
 # FUZZ_CHECK_SECONDS.  The daemon frees a request's memory on its own
@@ -205,14 +207,14 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_SHARED_OBJ) $(FUZ
 
 fuzz: all $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 	$(Q)for t in $(FUZZ_TARGETS); do \
-	  seeds=tests/fuzz/seeds/$$t; [ -d $$seeds ] || seeds=tests/fuzz/seeds; \
 	  dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 	  leaks=; [ $$t = http ] && leaks=-detect_leaks=0; \
 	  mkdir -p $(FUZZ_DIR)/corpus_$$t $(FUZZ_DIR)/crashes_$$t; \
+	  $(BUILD)/tests/fuzz_smoke --seeds $$t | xargs -r cp -t $(FUZZ_DIR)/corpus_$$t || exit 1; \
 	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	  LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=60 -print_final_stats=1 $$dict $$leaks \
-	    -artifact_prefix=$(FUZZ_DIR)/crashes_$$t/ $(FUZZ_DIR)/corpus_$$t $$seeds || exit 1; \
+	    -artifact_prefix=$(FUZZ_DIR)/crashes_$$t/ $(FUZZ_DIR)/corpus_$$t || exit 1; \
 	done
 
 -include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

@@ -60,6 +60,19 @@ typedef struct {
  * promise; fails on a broken promise. */
 void fuzz_extract(const fuzz_extractor *x, const uint8_t *data, size_t size);
 
+/* The entry point libFuzzer calls, for a target built alone with
+ * -DARKIV_LIBFUZZER (`make fuzz`); nothing in the smoke driver's build. */
+#ifdef ARKIV_LIBFUZZER
+#define FUZZ_LIBFUZZER_ENTRY(one)                                                                  \
+    int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);                                  \
+    int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)                                   \
+    {                                                                                              \
+        return one(data, size);                                                                    \
+    }
+#else
+#define FUZZ_LIBFUZZER_ENTRY(one)
+#endif
+
 /* Says which promise broke, then aborts: the stack alone would not say. */
 static inline _Noreturn void fuzz_fail(const char *target, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -122,11 +122,4 @@ int fuzz_analyzer_one(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef ARKIV_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    return fuzz_analyzer_one(data, size);
-}
-#endif
+FUZZ_LIBFUZZER_ENTRY(fuzz_analyzer_one)

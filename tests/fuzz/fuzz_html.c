@@ -18,11 +18,4 @@ int fuzz_html_one(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef ARKIV_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    return fuzz_html_one(data, size);
-}
-#endif
+FUZZ_LIBFUZZER_ENTRY(fuzz_html_one)

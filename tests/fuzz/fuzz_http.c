@@ -325,11 +325,4 @@ int fuzz_http_one(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef ARKIV_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    return fuzz_http_one(data, size);
-}
-#endif
+FUZZ_LIBFUZZER_ENTRY(fuzz_http_one)

@@ -25,11 +25,4 @@ int fuzz_pdf_one(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef ARKIV_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    return fuzz_pdf_one(data, size);
-}
-#endif
+FUZZ_LIBFUZZER_ENTRY(fuzz_pdf_one)

@@ -17,11 +17,4 @@ int fuzz_text_one(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef ARKIV_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    return fuzz_text_one(data, size);
-}
-#endif
+FUZZ_LIBFUZZER_ENTRY(fuzz_text_one)

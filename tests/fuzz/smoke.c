@@ -22,10 +22,15 @@
  *   fuzz_smoke                 the seeds and the generated inputs, TAP on stdout
  *   fuzz_smoke FILE...         only the given files, each through every target
  *   fuzz_smoke -t NAME FILE... only the given files, through target NAME
+ *   fuzz_smoke --seeds NAME    prints target NAME's seed files (for make fuzz)
+ *
+ * The extractors' seeds also take in the tests' own sample files (the
+ * patterns in TARGETS), rather than copies of them.
  */
 #define _XOPEN_SOURCE 700 /* opendir, sigaction */
 
 #include <dirent.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -70,16 +75,24 @@ typedef struct {
     unsigned random_inputs;
     uint64_t seed; /* one per target: adding inputs to one leaves the others alone */
     int mutate;    /* inputs are mutated seeds of SEED_DIR/name, not text pieces */
+    const char *const *shared; /* glob patterns of the tests' own files that are seeds too */
 } target;
 
+/* The tests' sample files, seeds as they stand (not copied into SEED_DIR). */
+static const char *const HTML_SHARED[] = {"tests/data/extract/*.html", "tests/data/extract/*.xhtml",
+                                          NULL};
+static const char *const XML_SHARED[] = {"tests/data/extract/*.xml", "tests/data/access/*.xml",
+                                         "corpus/catalogue.xml", NULL};
+
+
 static const target TARGETS[] = {
-    {"analyzer", fuzz_analyzer_one, ANALYZER_INPUTS, 0x61726b6976616e61ULL, 0},
-    {"query", fuzz_query_one, QUERY_INPUTS, 0x61726b6976717279ULL, 0},
-    {"text", fuzz_text_one, TEXT_INPUTS, 0x61726b6976747874ULL, 1},
-    {"html", fuzz_html_one, HTML_INPUTS, 0x61726b697668746dULL, 1},
-    {"xml", fuzz_xml_one, XML_INPUTS, 0x61726b6976786d6cULL, 1},
-    {"pdf", fuzz_pdf_one, PDF_INPUTS, 0x61726b6976706466ULL, 1},
-    {"http", fuzz_http_one, HTTP_INPUTS, 0x61726b6976687470ULL, 1},
+    {"analyzer", fuzz_analyzer_one, ANALYZER_INPUTS, 0x61726b6976616e61ULL, 0, NULL},
+    {"query", fuzz_query_one, QUERY_INPUTS, 0x61726b6976717279ULL, 0, NULL},
+    {"text", fuzz_text_one, TEXT_INPUTS, 0x61726b6976747874ULL, 1, NULL},
+    {"html", fuzz_html_one, HTML_INPUTS, 0x61726b697668746dULL, 1, HTML_SHARED},
+    {"xml", fuzz_xml_one, XML_INPUTS, 0x61726b6976786d6cULL, 1, XML_SHARED},
+    {"pdf", fuzz_pdf_one, PDF_INPUTS, 0x61726b6976706466ULL, 1, NULL},
+    {"http", fuzz_http_one, HTTP_INPUTS, 0x61726b6976687470ULL, 1, NULL},
 };
 #define NTARGETS (sizeof TARGETS / sizeof *TARGETS)
 
@@ -307,11 +320,30 @@ static char *seed_dir(const target *t)
     return t->mutate ? ark_sprintf("%s/%s", SEED_DIR, t->name) : ark_strdup(SEED_DIR);
 }
 
+/* The target's seed files: its directory's, then the shared ones; NULL
+ * when the directory cannot be read. */
+static char **target_seeds(const target *t, size_t *count)
+{
+    char *dir = seed_dir(t);
+    char **paths = list_seeds(dir, count);
+    free(dir);
+    for (const char *const *pat = t->shared; paths && pat && *pat; pat++) {
+        glob_t g;
+        if (glob(*pat, 0, NULL, &g) != 0)
+            continue;
+        paths = ark_realloc(paths, (*count + g.gl_pathc + 1) * sizeof *paths);
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            paths[(*count)++] = ark_strdup(g.gl_pathv[i]);
+        globfree(&g);
+    }
+    return paths;
+}
+
 static void run_seeds(const target *t)
 {
     size_t n = 0, ran = 0;
     char *dir = seed_dir(t);
-    char **paths = list_seeds(dir, &n);
+    char **paths = target_seeds(t, &n);
     int listed = paths != NULL;
     for (size_t i = 0; listed && i < n; i++) {
         ran += (size_t)run_file(t, paths[i], (unsigned)i);
@@ -587,10 +619,8 @@ static void load_dict(const target *t, pool *p)
 static void load_pool(const target *t, pool *p)
 {
     memset(p, 0, sizeof *p);
-    char *dir = seed_dir(t);
     size_t n = 0;
-    char **paths = list_seeds(dir, &n);
-    free(dir);
+    char **paths = target_seeds(t, &n);
     for (size_t i = 0; paths && i < n; i++) {
         size_t size;
         uint8_t *data = read_file(paths[i], &size);
@@ -742,8 +772,30 @@ static void run_given_files(const char *only, int nfiles, char **files)
         tap_ok(0, "a target named %s", only);
 }
 
+/* Prints the seed files of target name, one per line (for `make fuzz`,
+ * which gives them to libFuzzer). */
+static int print_seeds(const char *name)
+{
+    for (size_t t = 0; t < NTARGETS; t++) {
+        if (strcmp(name, TARGETS[t].name) != 0)
+            continue;
+        size_t n = 0;
+        char **paths = target_seeds(&TARGETS[t], &n);
+        for (size_t i = 0; paths && i < n; i++) {
+            puts(paths[i]);
+            free(paths[i]);
+        }
+        free(paths);
+        return paths ? 0 : 1;
+    }
+    fprintf(stderr, "fuzz_smoke: no target named %s\n", name);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--seeds") == 0)
+        return print_seeds(argv[2]);
     install_crash_report();
     if (argc > 2 && strcmp(argv[1], "-t") == 0) {
         run_given_files(argv[2], argc - 3, argv + 3);

@@ -58,7 +58,7 @@ def doc_count(db):
     return int(m.group(1)) if m else -1
 
 
-def check_stopped_at_commit(t, what, res, db, src, message):
+def check_stopped_at_commit(t, what, res, db, message):
     t.eq(res.returncode, 2, "%s: arkiv-index stops with exit status 2" % what)
     t.ok(re.search(message, res.stderr) and "keeps what was committed" in res.stderr,
          "%s: and says why, and that the index keeps its last commit" % what, res.stderr)
@@ -69,8 +69,8 @@ def check_stopped_at_commit(t, what, res, db, src, message):
          "%s: it holds whole committed batches (%d documents)" % (what, n), n)
     s = subprocess.run([os.path.join(BIN, "arkiv-search"), "--db", db, "--limit", "1", WORD],
                        capture_output=True, text=True)
-    t.ok(s.returncode == 0 and "%d documents match" % n in s.stdout.replace("\n", " ")
-         or re.search(r"\b%d\b" % n, s.stdout), "%s: and answers searches over them" % what,
+    t.ok(s.returncode == 0 and s.stdout.startswith("%d documents match" % n),
+         "%s: and answers searches over them, finding every committed record" % what,
          s.stdout + s.stderr)
     return n
 
@@ -85,7 +85,7 @@ def disk_full_tmpfs(t, tmp, src):
     try:
         db = os.path.join(mnt, "db")
         res = arkiv_index(db, src)
-        n = check_stopped_at_commit(t, "a full tmpfs", res, db, src, "No space left on device")
+        n = check_stopped_at_commit(t, "a full tmpfs", res, db, "No space left on device")
         subprocess.run(["mount", "-o", "remount,size=64m", mnt], check=True)
         res = arkiv_index(db, src)
         t.ok(res.returncode == 0 and res.stdout.startswith(
@@ -103,7 +103,7 @@ def injected(t, tmp, src, errno_name, message):
     # the sanitizers' runtime wants to come first in the preload list
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
     res = arkiv_index(db, src, env)
-    n = check_stopped_at_commit(t, "injected %s" % errno_name, res, db, src, message)
+    n = check_stopped_at_commit(t, "injected %s" % errno_name, res, db, message)
     res = arkiv_index(db, src)
     t.ok(res.returncode == 0 and res.stdout.startswith("%d added" % (RECORDS - n)),
          "injected %s: once the disk works a re-run finishes the job" % errno_name,

@@ -8,7 +8,6 @@ the user nobody so that an unreadable file really is unreadable."""
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 
@@ -55,7 +54,7 @@ def build_folder(docs):
         f.write("Et notat som forsvinner om strøing.\n")
 
 
-def run_index(tmp, docs, db):
+def run_index(docs, db):
     """arkiv-index over docs, as nobody when we are root; vanish.txt is
     deleted between the walk and its reading (faulty_io.so)."""
     env = dict(os.environ, LD_PRELOAD=FAULTY_IO, FAULTY_IO_VANISH="vanish.txt")
@@ -97,7 +96,7 @@ def run(t, tmp):
     os.chmod(out_dir, 0o777)
     db = os.path.join(out_dir, "db")
 
-    res = run_index(tmp, docs, db)
+    res = run_index(docs, db)
     err = res.stderr
     print("# " + res.stdout.strip())
 
@@ -162,7 +161,7 @@ def run(t, tmp):
 
     check = subprocess.run(["xapian-check", db], capture_output=True, text=True)
     t.eq(check.returncode, 0, "the index passes xapian-check")
-    again = run_index(tmp, docs, db)
+    again = run_index(docs, db)
     t.ok(again.returncode == 1 and re.match(r"^0 added, 0 updated, 0 deleted, 16 skipped, 11 failed",
                                              again.stdout),
          "a second run skips what it indexed and fails the same files (vanish.txt is gone)",

@@ -155,7 +155,7 @@ def run(t, tmp):
         counts.append(n)
         if ndocs is None:
             bad.append("%s kill %d: the index does not open: %s" % (mode, kills, got))
-        elif set(got) != set(ids[:n]) or n % BATCH not in (0,) or ndocs != n \
+        elif set(got) != set(ids[:n]) or n % BATCH != 0 or ndocs != n \
                 or any(v != 1 for v in got.values()):
             bad.append("%s kill %d: %d documents, %d ids, not the first whole batches"
                        % (mode, kills, ndocs, n))

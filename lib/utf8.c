@@ -56,8 +56,24 @@ int ark_utf8_is_legacy(const char *s, size_t len)
     return invalid > multibyte;
 }
 
+/* Whether s has ARK_UTF8_MAX_MARKS + 1 combining marks' worth of non-ASCII
+ * bytes in a row (a mark takes two bytes or more): almost no text has, so
+ * the code-point walk below is skipped on the indexer's path. */
+static int long_non_ascii_run(const char *s, size_t len)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        run = (unsigned char)s[i] >= 0x80 ? run + 1 : 0;
+        if (run > 2 * ARK_UTF8_MAX_MARKS)
+            return 1;
+    }
+    return 0;
+}
+
 char *ark_utf8_cap_marks(const char *s, size_t len, size_t *out_len)
 {
+    if (!long_non_ascii_run(s, len))
+        return NULL;
     ark_buf out = ARK_BUF_INIT;
     size_t run = 0, copied = 0; /* s[copied..i) is still to be copied */
     for (size_t i = 0; i < len;) {

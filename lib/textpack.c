@@ -74,6 +74,13 @@ ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len)
     ark_status st = xdb_data(db, docid, &data, &n);
     if (st != ARK_OK)
         return st;
+    if (n >= 1 && data[0] == 'T') { /* stored as it is: no second copy */
+        memmove(data, data + 1, n - 1);
+        data[n - 1] = '\0';
+        *text = data;
+        *len = n - 1;
+        return ARK_OK;
+    }
     st = textunpack(data, n, text, len);
     free(data);
     return st;

@@ -187,10 +187,9 @@ static ark_status parse(int html, const char *data, size_t len, const char *enc,
     xmlFreeParserCtxt(ctxt);
     *detail = doc ? NULL : describe(&e, html ? "HTML" : "XML");
     free(e.message);
-    if (doc && invalid)
-        *invalid += clean_utf8(doc);
-    else if (doc)
-        clean_utf8(doc);
+    size_t bad = doc ? clean_utf8(doc) : 0;
+    if (invalid)
+        *invalid += bad;
     *out = doc;
     return doc ? ARK_OK : ARK_EPARSE;
 }

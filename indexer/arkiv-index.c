@@ -66,8 +66,8 @@ static void on_progress(void *ctx, const ark_index_counts *n, unsigned files)
 
 static int usage(void)
 {
-    fputs("usage: arkiv-index --db DIR [--analysis full|basic] [--batch N] [--compact] [--quiet] "
-          "PATH...\n"
+    fputs("usage: arkiv-index --db DIR [--shards N] [--analysis full|basic] [--batch N] [--compact]\n"
+          "                   [--quiet] PATH...\n"
           "Indexes the files under each PATH (directories recursively) into the index DIR.\n"
           "Unchanged files are skipped, changed ones replaced, and documents whose file\n"
           "is gone from the PATHs are deleted.  --analysis basic makes a new index with\n"
@@ -76,7 +76,9 @@ static int usage(void)
           "or xz), is JSON Lines: one document per line, {\"id\", \"title\", \"text\",\n"
           "\"date\", ...}; its records are added or updated, never deleted.  --compact\n"
           "rewrites the index compactly after the run (about half the size after a bulk\n"
-          "import).\n",
+          "import).  --shards N makes a new index a directory of N databases (1-256),\n"
+          "each document in the one a hash of its id picks, listed in DIR/XAPIANDB: a\n"
+          "Xapian stub that arkiv-search, arkiv-searchd and xapian-tcpsrv open as one.\n",
           stderr);
     return 2;
 }
@@ -85,6 +87,7 @@ int main(int argc, char **argv)
 {
     const char *db = NULL, *analysis = NULL;
     int compact = 0;
+    unsigned shards = 0;
     cli c = {0, isatty(STDERR_FILENO), 0, 0};
     ark_index_options opts = {on_report, on_progress, &c, 0};
     int i = 1;
@@ -95,7 +98,13 @@ int main(int argc, char **argv)
             analysis = argv[++i];
         else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
             opts.batch_docs = (unsigned)strtoul(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--compact") == 0)
+        else if (strcmp(argv[i], "--shards") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long v = strtoul(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 256)
+                return usage();
+            shards = (unsigned)v;
+        } else if (strcmp(argv[i], "--compact") == 0)
             compact = 1;
         else if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)
             c.quiet = 1;
@@ -110,7 +119,7 @@ int main(int argc, char **argv)
 
     char *err = NULL;
     ark_indexer *ix;
-    ark_status st = ark_indexer_open(db, analysis, &ix, &err);
+    ark_status st = ark_indexer_open_sharded(db, analysis, shards, &ix, &err);
     if (st == ARK_ELOCKED) {
         fprintf(stderr, "arkiv-index: %s: another process is writing this index; "
                         "run again when it has finished\n", db);

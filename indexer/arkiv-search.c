@@ -1,6 +1,6 @@
 /* arkiv-search — search an index from the command line.
  *
- *   arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain]
+ *   arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N] [--why] [--explain]
  *                [--sort relevance|newest|oldest] [--kind KIND] [--from DATE] [--to DATE]
  *                [--facets] [--internal] QUERY...
  *
@@ -33,7 +33,7 @@
 
 static int usage(void)
 {
-    fputs("usage: arkiv-search --db DIR [--json] [--limit N] [--offset N] [--why] [--explain]\n"
+    fputs("usage: arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N] [--why] [--explain]\n"
           "                    [--sort relevance|newest|oldest] [--kind KIND] [--from DATE]\n"
           "                    [--to DATE] [--facets] [--internal] QUERY...\n"
           "       arkiv-search --db DIR --queries QUERIES.tsv --run OUT [--limit N] [--tag TAG]\n"
@@ -41,7 +41,11 @@ static int usage(void)
           "  words         documents with more of the words rank higher\n"
           "  \"a phrase\"    the words in this order, in any inflection\n"
           "  -word +word   exclude, require;  a OR b  either;  ( ) group\n"
-          "  fra:2023-01-01 til:2023-12-31 dato:2025 mars 2026 type:referat   filters\n",
+          "  fra:2023-01-01 til:2023-12-31 dato:2025 mars 2026 type:referat   filters\n"
+          "Each DIR is an index, a sharded index or a Xapian stub naming shards (local,\n"
+          "or \"remote HOST:PORT\" for xapian-tcpsrv); several are searched as one.  A\n"
+          "remote shard that does not answer within --shard-timeout seconds (10) is left\n"
+          "out, with a warning.\n",
           stderr);
     return 2;
 }
@@ -138,6 +142,15 @@ static void print_text(const char *query, const ark_results *r, unsigned offset)
     }
 }
 
+/* Says which shards the results leave out, if any. */
+static void warn_missing(const ark_searcher *s, const ark_results *r)
+{
+    for (size_t i = 0; i < r->nmissing; i++)
+        fprintf(stderr, "arkiv-search: warning: shard %zu of %zu (%s) could not be reached; "
+                        "the results leave it out\n",
+                r->missing[i], r->nshards, ark_searcher_shard_name(s, r->missing[i]));
+}
+
 static void print_json(const char *query, const ark_results *r)
 {
     json_t *hits = json_array();
@@ -168,6 +181,13 @@ static void print_json(const char *query, const ark_results *r)
     json_t *root =
         json_pack("{s:s, s:I, s:o}", "query", clean, "total", (json_int_t)r->total, "hits", hits);
     free(clean);
+    if (r->nmissing) {
+        json_t *missing = json_array();
+        for (size_t i = 0; i < r->nmissing; i++)
+            json_array_append_new(missing, json_integer((json_int_t)r->missing[i]));
+        json_object_set_new(root, "partial", json_true());
+        json_object_set_new(root, "missing_shards", missing);
+    }
     if (r->kinds || r->years) {
         json_t *facets = json_object(), *kinds = json_object(), *years = json_object();
         for (size_t i = 0; i < r->nkinds; i++)
@@ -259,14 +279,18 @@ int main(int argc, char **argv)
 {
     const char *run = NULL, *queries = NULL, *times = NULL, *tag = "arkiv";
     int full = 0;
-    const char *db = NULL;
+    const char *dbs[64];
+    size_t ndbs = 0;
+    ark_open_options oo = {0};
     int json = 0, explain = 0, limit_given = 0;
     ark_search_options o = {0};
     o.limit = 10;
     int i = 1;
     for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-            db = argv[++i];
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc && ndbs < 64)
+            dbs[ndbs++] = argv[++i];
+        else if (strcmp(argv[i], "--shard-timeout") == 0 && i + 1 < argc)
+            oo.shard_timeout = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--json") == 0)
             json = 1;
         else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc)
@@ -316,7 +340,7 @@ int main(int argc, char **argv)
         } else
             return usage();
     }
-    if (!db || (i >= argc && !queries) || (queries && !run))
+    if (!ndbs || (i >= argc && !queries) || (queries && !run))
         return usage();
     if (json) {
         o.html = 1; /* the snippet is HTML: text escaped, matches in <mark> */
@@ -330,9 +354,9 @@ int main(int argc, char **argv)
 
     char *err = NULL;
     ark_searcher *s;
-    ark_status st = ark_searcher_open(db, &s, &err);
+    ark_status st = ark_searcher_open_many(dbs, ndbs, &oo, &s, &err);
     if (st != ARK_OK) {
-        fprintf(stderr, "arkiv-search: %s: %s\n", ark_status_message(st), err ? err : db);
+        fprintf(stderr, "arkiv-search: %s: %s\n", ark_status_message(st), err ? err : dbs[0]);
         free(err);
         return 2;
     }
@@ -371,6 +395,7 @@ int main(int argc, char **argv)
         ark_results *r;
         st = ark_search(s, query, &o, &r);
         if (st == ARK_OK) {
+            warn_missing(s, r);
             if (json)
                 print_json(query, r);
             else

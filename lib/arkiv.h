@@ -48,6 +48,13 @@ typedef struct {
  * caller frees. */
 ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexer **out,
                             char **err);
+/* As ark_indexer_open, for an index of `shards` databases (see shards.h):
+ * a new index at dbpath is made a directory of that many shards, and each
+ * document goes to the shard a hash of its id picks.  shards 0 takes the
+ * index as it is (one database when new); another number than an existing
+ * index has is refused with ARK_EINVAL. */
+ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, unsigned shards,
+                                    ark_indexer **out, char **err);
 void ark_indexer_close(ark_indexer *ix);
 const char *ark_indexer_error(const ark_indexer *ix);
 
@@ -113,6 +120,9 @@ typedef struct {
     size_t nkinds;
     ark_facet *years; /* and per year, in order */
     size_t nyears;
+    size_t nshards;  /* the databases searched as one (1 for an index of one) */
+    size_t *missing; /* those that could not be reached, numbered from 1 in the */
+    size_t nmissing; /* order of the stubs: the hits and counts are the others' */
 } ark_results;
 
 typedef enum {
@@ -144,8 +154,32 @@ typedef struct {
 } ark_search_options;
 
 /* Opens the index at dbpath for searching; ARK_ENOTFOUND when there is none,
- * ARK_EVERSION when it has another format.  *err as for ark_indexer_open. */
+ * ARK_EVERSION when it has another format.  *err as for ark_indexer_open.
+ * dbpath may be a sharded index or a stub naming local and remote shards
+ * (see shards.h): they are searched as one index. */
 ark_status ark_searcher_open(const char *dbpath, ark_searcher **out, char **err);
+
+typedef struct {
+    double shard_timeout; /* seconds an exchange with a remote shard may take
+                             before the shard is left out; 0: 10 */
+} ark_open_options;
+
+/* As ark_searcher_open, over n indexes (each a database, a sharded index or
+ * a stub) searched as one, with Xapian's combined statistics, so the ranking
+ * is that of one index holding everything.  A remote shard that does not
+ * answer is left out and tried again every few seconds: the results say
+ * which (ark_results.missing).  ARK_EUNREACHABLE when none answers. */
+ark_status ark_searcher_open_many(const char *const *dbpaths, size_t n,
+                                  const ark_open_options *opts, ark_searcher **out, char **err);
+
+/* The shard numbered `number` (from 1, as in ark_results.missing) as its
+ * stub names it ("10.0.0.7:7001", "shard-2"), for logs; "" if none.
+ * Borrowed until the searcher is closed. */
+const char *ark_searcher_shard_name(const ark_searcher *s, size_t number);
+
+/* How many shards cannot be reached just now (as of the last refresh or
+ * search), and in *nshards how many there are. */
+size_t ark_searcher_missing(const ark_searcher *s, size_t *nshards);
 void ark_searcher_close(ark_searcher *s);
 const char *ark_searcher_error(const ark_searcher *s);
 

@@ -60,7 +60,8 @@ void dbswap_remove_dir(const char *dir)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         char *path = ark_sprintf("%s/%s", dir, e->d_name);
-        unlink(path);
+        if (unlink(path) != 0 && errno == EISDIR)
+            dbswap_remove_dir(path); /* a shard of a sharded index */
         free(path);
     }
     closedir(d);

@@ -20,8 +20,8 @@ char *dbswap_copy_path(const char *db);
  * index).  *err (to free) says what failed. */
 ark_status dbswap(const char *copy, const char *db, char **err);
 
-/* Removes the directory dir and the files in it (not recursively); no
- * error when it does not exist. */
+/* Removes the directory dir and what it holds (a sharded index holds its
+ * shards' directories); no error when it does not exist. */
 void dbswap_remove_dir(const char *dir);
 
 #endif

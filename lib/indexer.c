@@ -25,6 +25,7 @@
 #include "docfile.h"
 #include "extract.h"
 #include "minutes.h"
+#include "shards.h"
 #include "glossary.h"
 #include "jsondoc.h"
 #include "jsonl.h"
@@ -44,11 +45,13 @@
 #define JSONL_SIGNATURE "jsonl "
 
 struct ark_indexer {
-    xdb *db;
+    xdb **dbs;  /* the shards; one for an index of one database */
+    unsigned n;
     char *path; /* the index directory */
     ana *ana;
     char *error;
-    strset *synonyms; /* "Z<stem>\0<word>" pairs this run already wrote */
+    strset **synonyms; /* per shard: "Z<stem>\0<word>" pairs this run already wrote */
+    unsigned nsets;
 };
 
 /* The state of one run. */
@@ -72,48 +75,135 @@ static void set_error(ark_indexer *ix, const char *msg)
     ix->error = ark_strdup(msg);
 }
 
-ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexer **out, char **err)
+/* Opens one shard (or the one database) for writing, checking its format
+ * and analysis; *mode is the analysis it has. */
+static ark_status open_shard(const char *path, const char *analysis, xdb **db,
+                             const char **mode, char **err)
 {
-    *out = NULL;
-    if (err)
-        *err = NULL;
-    xdb *db;
-    ark_status st = xdb_open(dbpath, 1, &db, err);
+    ark_status st = xdb_open(path, 1, db, err);
     if (st != ARK_OK)
         return st;
-    st = dbformat_check(db, dbpath, 1, err);
-    const char *mode = "full";
+    st = dbformat_check(*db, path, 1, err);
     if (st == ARK_OK)
-        st = dbformat_analysis(db, dbpath, analysis, 1, &mode, err);
-    ana *a = NULL;
+        st = dbformat_analysis(*db, path, analysis, 1, mode, err);
+    if (st != ARK_OK) {
+        xdb_close(*db);
+        *db = NULL;
+    }
+    return st;
+}
+
+/* The shards' paths of the index at dbpath, made a sharded index of
+ * `shards` when it is new; shards 0 takes the index as it is. */
+static ark_status index_layout(const char *dbpath, unsigned shards, shard_list *l, char **err)
+{
+    int sharded = shards_is_sharded(dbpath);
+    struct stat st;
+    if (!sharded && shards > 1) {
+        char *iam = ark_sprintf("%s/iamglass", dbpath);
+        int single = stat(iam, &st) == 0;
+        free(iam);
+        if (single) {
+            *err = ark_sprintf("the index at %s is one database; to shard it, index into a new "
+                               "directory with --shards %u",
+                               dbpath, shards);
+            return ARK_EINVAL;
+        }
+        ark_status s = shards_create(dbpath, shards, err);
+        if (s != ARK_OK)
+            return s;
+    }
+    ark_status s = shards_resolve(&dbpath, 1, l, err);
+    if (s != ARK_OK)
+        return s;
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->v[i].kind != XDB_SHARD_LOCAL) {
+            *err = ark_sprintf("the index at %s names the remote shard %s; index each remote "
+                               "shard on its own host",
+                               dbpath, l->names[i]);
+            s = ARK_EINVAL;
+        }
+    }
+    if (s == ARK_OK && shards && l->n != shards) {
+        *err = ark_sprintf("the index at %s has %zu shards, not %u; to change that, index into "
+                           "a new directory",
+                           dbpath, l->n, shards);
+        s = ARK_EINVAL;
+    }
+    if (s != ARK_OK)
+        shards_free(l);
+    return s;
+}
+
+ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, unsigned shards,
+                                    ark_indexer **out, char **err)
+{
+    *out = NULL;
+    char *e = NULL;
+    shard_list l;
+    ark_status st = index_layout(dbpath, shards, &l, &e);
+    ark_indexer *ix = ark_calloc(1, sizeof *ix);
+    ix->path = ark_strdup(dbpath);
+    ix->error = ark_strdup("");
+    const char *mode = "full";
+    if (st == ARK_OK) {
+        ix->dbs = ark_calloc(l.n, sizeof *ix->dbs);
+        ix->synonyms = ark_calloc(l.n, sizeof *ix->synonyms);
+        for (ix->nsets = 0; ix->nsets < l.n; ix->nsets++)
+            ix->synonyms[ix->nsets] = strset_new();
+        for (size_t i = 0; st == ARK_OK && i < l.n; i++, ix->n++) {
+            /* the first shard's analysis, for a new one, is asked for */
+            st = open_shard(l.v[i].where, i ? mode : analysis, &ix->dbs[i], &mode, &e);
+        }
+        shards_free(&l);
+    }
     if (st == ARK_OK) {
         ana_options o = {strcmp(mode, "basic") == 0, NULL};
-        st = ana_new(&o, &a, err);
+        st = ana_new(&o, &ix->ana, &e);
     }
     if (st != ARK_OK) {
-        xdb_close(db);
+        ark_indexer_close(ix);
+        if (err)
+            *err = e;
+        else
+            free(e);
         return st;
     }
-    ark_indexer *ix = ark_calloc(1, sizeof *ix);
-    ix->db = db;
-    ix->path = ark_strdup(dbpath);
-    ix->ana = a;
-    ix->error = ark_strdup("");
-    ix->synonyms = strset_new();
     *out = ix;
     return ARK_OK;
+}
+
+ark_status ark_indexer_open(const char *dbpath, const char *analysis, ark_indexer **out, char **err)
+{
+    return ark_indexer_open_sharded(dbpath, analysis, 0, out, err);
 }
 
 void ark_indexer_close(ark_indexer *ix)
 {
     if (!ix)
         return;
-    xdb_close(ix->db);
+    for (unsigned i = 0; i < ix->n; i++)
+        xdb_close(ix->dbs[i]);
+    for (unsigned i = 0; i < ix->nsets; i++)
+        strset_free(ix->synonyms[i]);
+    free(ix->synonyms);
+    free(ix->dbs);
     ana_free(ix->ana);
-    strset_free(ix->synonyms);
     free(ix->error);
     free(ix->path);
     free(ix);
+}
+
+/* The shard that holds the document with unique term uid: picked by the
+ * id, without the prefix, so a file's public view goes with it. */
+static unsigned shard_index(const ark_indexer *ix, const char *uid)
+{
+    return shards_pick(uid + 1, strlen(uid + 1), ix->n);
+}
+
+static xdb *shard_of(ark_indexer *ix, const char *uid)
+{
+    return ix->dbs[shard_index(ix, uid)];
 }
 
 const char *ark_indexer_error(const ark_indexer *ix)
@@ -127,31 +217,53 @@ static void report(run_state *r, const char *path, ark_status st, const char *de
         r->opts->report(r->opts->ctx, path, st, detail);
 }
 
-/* Records an error of the index itself; the run stops. */
-static ark_status fatal(run_state *r, ark_status st)
+/* Records an error of the index itself (db says what); the run stops. */
+static ark_status fatal_in(run_state *r, xdb *db, ark_status st)
 {
-    set_error(r->ix, xdb_error(r->ix->db));
+    set_error(r->ix, xdb_error(db));
     r->fatal = st;
     return st;
 }
 
+/* As fatal_in, for an error of some shard: the first that has one. */
+static ark_status fatal(run_state *r, ark_status st)
+{
+    unsigned i = 0;
+    while (i + 1 < r->ix->n && !*xdb_error(r->ix->dbs[i]))
+        i++;
+    return fatal_in(r, r->ix->dbs[i], st);
+}
+
+/* Commits every shard.  A kill between two shards' commits leaves the
+ * later ones a batch behind; each shard stays whole, and the next run
+ * writes what they miss. */
 static ark_status commit_batch(run_state *r)
 {
     if (!r->in_transaction)
         return ARK_OK;
-    ark_status st = xdb_commit(r->ix->db);
     r->in_transaction = 0;
     r->in_batch = 0;
-    return st == ARK_OK ? ARK_OK : fatal(r, st);
+    for (unsigned i = 0; i < r->ix->n; i++) {
+        ark_status st = xdb_commit(r->ix->dbs[i]);
+        if (st != ARK_OK)
+            return fatal_in(r, r->ix->dbs[i], st);
+    }
+    return ARK_OK;
 }
 
 /* Counts one change, opening a transaction before the first of a batch. */
 static ark_status begin_change(run_state *r)
 {
     if (!r->in_transaction) {
-        ark_status st = xdb_begin(r->ix->db);
-        if (st != ARK_OK)
-            return fatal(r, st);
+        for (unsigned i = 0; i < r->ix->n; i++) {
+            ark_status st = xdb_begin(r->ix->dbs[i]);
+            if (st != ARK_OK) {
+                fatal_in(r, r->ix->dbs[i], st);
+                while (i-- > 0)
+                    xdb_cancel(r->ix->dbs[i]);
+                return st;
+            }
+        }
         r->in_transaction = 1;
     }
     return ARK_OK;
@@ -169,6 +281,7 @@ static ark_status end_change(run_state *r)
 
 typedef struct {
     ark_indexer *ix;
+    unsigned shard; /* the shard the document goes to: its synonyms go there too */
     xdb_doc *doc;
     ark_buf term;
     ark_status st;
@@ -193,8 +306,8 @@ static void add_term(doc_ctx *d, const char *prefix, const char *term, const ana
         return;
     ark_buf_addc(&d->term, '\0');
     ark_buf_add(&d->term, form->word, form->word_len);
-    if (strset_add(d->ix->synonyms, d->term.data, d->term.len))
-        d->st = xdb_add_synonym(d->ix->db, d->term.data, form->word, form->word_len);
+    if (strset_add(d->ix->synonyms[d->shard], d->term.data, d->term.len))
+        d->st = xdb_add_synonym(d->ix->dbs[d->shard], d->term.data, form->word, form->word_len);
 }
 
 static int add_token(const ana_token *t, void *ctx)
@@ -228,8 +341,9 @@ static void add_abbrev_pair(doc_ctx *d, const char *from, const char *to)
     ark_buf_adds(&d->term, from);
     ark_buf_addc(&d->term, '\0');
     ark_buf_adds(&d->term, to);
-    if (strset_add(d->ix->synonyms, d->term.data, d->term.len) && d->st == ARK_OK)
-        d->st = xdb_add_synonym(d->ix->db, d->term.data, to, strlen(to));
+    if (strset_add(d->ix->synonyms[d->shard], d->term.data, d->term.len) &&
+        d->st == ARK_OK)
+        d->st = xdb_add_synonym(d->ix->dbs[d->shard], d->term.data, to, strlen(to));
 }
 
 static void add_glossary_entry(void *ctx, const char *abbr, size_t abbr_len, const char *exp,
@@ -314,7 +428,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
                             int to_internal)
 {
     ark_indexer *ix = r->ix;
-    doc_ctx d = {ix, xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0};
+    doc_ctx d = {ix, shard_index(ix, uid), xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0};
     const char *text = doc->text.data ? doc->text.data : "";
     size_t len = doc->text.len;
     ana_set_lang(ix->ana, ana_detect_lang(ix->ana, text, len));
@@ -361,7 +475,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
         xdb_doc_set_data(d.doc, packed, plen);
         free(packed);
         xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
-        st = xdb_replace(ix->db, uid, d.doc);
+        st = xdb_replace(shard_of(ix, uid), uid, d.doc);
     }
     ark_buf_free(&d.term);
     xdb_doc_free(d.doc);
@@ -383,7 +497,7 @@ static ark_status write_file(run_state *r, const char *uid, const char *rel, con
         st = write_doc(r, puid, rel, id, &view, signature, 1, 0);
         doc_free(&view);
     } else if (st == ARK_OK) {
-        st = xdb_delete(r->ix->db, puid); /* a view from before, if any; none is no error */
+        st = xdb_delete(shard_of(r->ix, puid), puid); /* a view from before, if any; none is no error */
     }
     free(puid);
     return st;
@@ -426,13 +540,14 @@ typedef struct {
 static ark_status lookup(run_state *r, const char *uid, stored_sig *s)
 {
     memset(s, 0, sizeof *s);
-    ark_status st = xdb_find(r->ix->db, uid, &s->docid);
+    xdb *db = shard_of(r->ix, uid);
+    ark_status st = xdb_find(db, uid, &s->docid);
     if (st == ARK_ENOTFOUND)
         return ARK_OK;
     if (st != ARK_OK)
         return st;
     char *v;
-    st = xdb_value(r->ix->db, s->docid, ARK_SLOT_SIGNATURE, &v);
+    st = xdb_value(db, s->docid, ARK_SLOT_SIGNATURE, &v);
     if (st != ARK_OK)
         return st;
     if (sscanf(v, "%llu %llu %" SCNx64 " %" SCNx64, &s->size, &s->mtime, &s->hash, &s->entry) != 4)
@@ -496,7 +611,7 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
     if (old.docid && old.hash == df.hash && old.entry == efp) {
         /* touched, not changed: only the new mtime is recorded */
         if ((s = begin_change(r)) == ARK_OK) {
-            s = xdb_set_value(r->ix->db, old.docid, ARK_SLOT_SIGNATURE, sig);
+            s = xdb_set_value(shard_of(r->ix, uid), old.docid, ARK_SLOT_SIGNATURE, sig);
             r->counts->skipped++;
             s = s == ARK_OK ? end_change(r) : fatal(r, s);
         }
@@ -553,8 +668,9 @@ static int imported(run_state *r, const char *uid)
 {
     unsigned docid;
     char *sig = NULL;
-    int yes = xdb_find(r->ix->db, uid, &docid) == ARK_OK &&
-              xdb_value(r->ix->db, docid, ARK_SLOT_SIGNATURE, &sig) == ARK_OK &&
+    xdb *db = shard_of(r->ix, uid);
+    int yes = xdb_find(db, uid, &docid) == ARK_OK &&
+              xdb_value(db, docid, ARK_SLOT_SIGNATURE, &sig) == ARK_OK &&
               strncmp(sig, JSONL_SIGNATURE, strlen(JSONL_SIGNATURE)) == 0;
     free(sig);
     return yes;
@@ -575,13 +691,16 @@ static int note_gone(const char *term, size_t len, void *ctx)
 static ark_status delete_gone(run_state *r)
 {
     gone_ctx g = {r, strset_new()};
-    ark_status st = xdb_each_term(r->ix->db, ARK_PREFIX_UID, note_gone, &g);
-    if (st == ARK_OK)
-        st = xdb_each_term(r->ix->db, ARK_PREFIX_PUBLIC_UID, note_gone, &g);
+    ark_status st = ARK_OK;
+    for (unsigned i = 0; st == ARK_OK && i < r->ix->n; i++) {
+        st = xdb_each_term(r->ix->dbs[i], ARK_PREFIX_UID, note_gone, &g);
+        if (st == ARK_OK)
+            st = xdb_each_term(r->ix->dbs[i], ARK_PREFIX_PUBLIC_UID, note_gone, &g);
+    }
     for (size_t i = 0; st == ARK_OK && i < strset_count(g.gone); i++) {
         st = begin_change(r);
         if (st == ARK_OK)
-            st = xdb_delete(r->ix->db, strset_key(g.gone, i));
+            st = xdb_delete(shard_of(r->ix, strset_key(g.gone, i)), strset_key(g.gone, i));
         if (st == ARK_OK)
             r->counts->deleted++;
     }
@@ -614,9 +733,10 @@ static ark_status index_record(run_state *r, const char *where, const char *line
     char *sig = ark_sprintf("%s%016" PRIx64, JSONL_SIGNATURE, ark_fnv1a(line, len, ARK_FNV_SEED));
     unsigned docid = 0;
     char *old = NULL;
-    s = xdb_find(r->ix->db, uid, &docid);
+    xdb *db = shard_of(r->ix, uid);
+    s = xdb_find(db, uid, &docid);
     if (s == ARK_OK)
-        s = xdb_value(r->ix->db, docid, ARK_SLOT_SIGNATURE, &old);
+        s = xdb_value(db, docid, ARK_SLOT_SIGNATURE, &old);
     else if (s == ARK_ENOTFOUND)
         s = ARK_OK;
     if (s != ARK_OK)
@@ -723,34 +843,73 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
         begin_change(&r); /* commits the format stamp of a new index, too */
         commit_batch(&r);
     } else if (r.in_transaction) {
-        xdb_cancel(ix->db);
+        for (unsigned i = 0; i < ix->n; i++)
+            xdb_cancel(ix->dbs[i]);
     }
     strset_free(r.seen);
     return r.fatal;
 }
 
+/* Writes a compact copy of every shard into copy (a sharded index has
+ * its stub written there too). */
+static ark_status compact_into(ark_indexer *ix, const char *copy, int sharded, char **err)
+{
+    if (!sharded) {
+        ark_status st = xdb_compact(ix->dbs[0], copy);
+        if (st != ARK_OK)
+            *err = ark_strdup(xdb_error(ix->dbs[0]));
+        return st;
+    }
+    ark_status st = shards_create(copy, ix->n, err);
+    for (unsigned i = 0; st == ARK_OK && i < ix->n; i++) {
+        char *dest = shards_path(copy, i);
+        st = xdb_compact(ix->dbs[i], dest);
+        if (st != ARK_OK)
+            *err = ark_strdup(xdb_error(ix->dbs[i]));
+        free(dest);
+    }
+    return st;
+}
+
+/* Opens the shards again after the exchange: the writer's handles point
+ * at the old files. */
+static ark_status reopen_shards(ark_indexer *ix, int sharded, char **err)
+{
+    ark_status st = ARK_OK;
+    for (unsigned i = 0; i < ix->n; i++) {
+        xdb_close(ix->dbs[i]);
+        ix->dbs[i] = NULL;
+        char *path = sharded ? shards_path(ix->path, i) : ark_strdup(ix->path);
+        ark_status o = xdb_open(path, 1, &ix->dbs[i], st == ARK_OK ? err : NULL);
+        free(path);
+        if (o != ARK_OK && st == ARK_OK)
+            st = o;
+    }
+    return st;
+}
+
 ark_status ark_indexer_compact(ark_indexer *ix)
 {
+    int sharded = shards_is_sharded(ix->path);
     char *copy = dbswap_copy_path(ix->path);
     dbswap_remove_dir(copy); /* left by a run killed while compacting */
-    ark_status st = xdb_compact(ix->db, copy);
     char *err = NULL;
-    if (st != ARK_OK) {
-        set_error(ix, xdb_error(ix->db));
-    } else {
-        /* the writer keeps its lock through the exchange; its handle then
-         * points at the old files, so it is opened again */
+    ark_status st = compact_into(ix, copy, sharded, &err);
+    if (st == ARK_OK) {
+        /* the writer keeps its locks through the exchange */
         st = dbswap(copy, ix->path, &err);
-        if (st != ARK_OK)
-            set_error(ix, err);
-        xdb_close(ix->db);
-        ix->db = NULL;
-        ark_status o = xdb_open(ix->path, 1, &ix->db, &err);
+        char *e = NULL;
+        ark_status o = reopen_shards(ix, sharded, &e);
         if (o != ARK_OK && st == ARK_OK) {
-            set_error(ix, err ? err : "cannot reopen the index");
             st = o;
+            free(err);
+            err = e ? e : ark_strdup("cannot reopen the index");
+        } else {
+            free(e);
         }
     }
+    if (st != ARK_OK)
+        set_error(ix, err ? err : ark_status_message(st));
     dbswap_remove_dir(copy);
     free(err);
     free(copy);

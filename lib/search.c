@@ -11,6 +11,7 @@
 #include "qbuild.h"
 #include "query.h"
 #include "searcher.h"
+#include "shards.h"
 #include "snippet.h"
 #include "terms.h"
 #include "textpack.h"
@@ -27,37 +28,70 @@ void srch_set_error(ark_searcher *s, const char *msg)
     s->error = ark_strdup(msg);
 }
 
-ark_status ark_searcher_open(const char *dbpath, ark_searcher **out, char **err)
+/* Opens the databases (shards) of l as one and checks their format. */
+static ark_status open_db(const shard_list *l, const ark_open_options *o, xdb **db, ana **a,
+                          char **err)
+{
+    double timeout = o && o->shard_timeout > 0 ? o->shard_timeout : 0;
+    ark_status st = xdb_open_shards(l->v, l->n, (unsigned)(timeout * 1000), db, err);
+    if (st != ARK_OK)
+        return st;
+    /* the first shard up speaks for all: they were made by one indexer */
+    const char *path = l->n == 1 ? l->v[0].where : l->names[0];
+    st = dbformat_check(*db, path, 0, err);
+    const char *mode;
+    if (st == ARK_OK)
+        st = dbformat_analysis(*db, path, NULL, 0, &mode, err);
+    if (st == ARK_OK) {
+        ana_options ao = {strcmp(mode, "basic") == 0, NULL};
+        st = ana_new(&ao, a, err);
+    }
+    if (st != ARK_OK) {
+        xdb_close(*db);
+        *db = NULL;
+    }
+    return st;
+}
+
+ark_status ark_searcher_open_many(const char *const *dbpaths, size_t n,
+                                  const ark_open_options *o, ark_searcher **out, char **err)
 {
     *out = NULL;
     if (err)
         *err = NULL;
-    xdb *db;
-    ark_status st = xdb_open(dbpath, 0, &db, err);
-    if (st != ARK_OK)
-        return st;
-    st = dbformat_check(db, dbpath, 0, err);
-    if (st != ARK_OK) {
-        xdb_close(db);
-        return st;
-    }
-    const char *mode;
-    st = dbformat_analysis(db, dbpath, NULL, 0, &mode, err);
+    shard_list l;
+    char *e = NULL;
+    ark_status st = n ? shards_resolve(dbpaths, n, &l, &e) : ARK_EINVAL;
+    xdb *db = NULL;
     ana *a = NULL;
     if (st == ARK_OK) {
-        ana_options ao = {strcmp(mode, "basic") == 0, NULL};
-        st = ana_new(&ao, &a, err);
+        st = open_db(&l, o, &db, &a, &e);
+        if (st != ARK_OK)
+            shards_free(&l);
     }
     if (st != ARK_OK) {
-        xdb_close(db);
+        if (err)
+            *err = e;
+        else
+            free(e);
         return st;
     }
     ark_searcher *s = ark_calloc(1, sizeof *s);
     s->db = db;
     s->ana = a;
     s->error = ark_strdup("");
+    s->shard_names = ark_calloc(l.n, sizeof *s->shard_names);
+    s->nshards = l.n;
+    for (size_t i = 0; i < l.n; i++)
+        s->shard_names[i] = ark_strdup(l.names[i]);
+    shards_free(&l);
     *out = s;
     return ARK_OK;
+}
+
+ark_status ark_searcher_open(const char *dbpath, ark_searcher **out, char **err)
+{
+    return ark_searcher_open_many(&dbpath, 1, NULL, out, err);
 }
 
 void ark_searcher_close(ark_searcher *s)
@@ -67,7 +101,24 @@ void ark_searcher_close(ark_searcher *s)
     xdb_close(s->db);
     ana_free(s->ana);
     free(s->error);
+    for (size_t i = 0; i < s->nshards; i++)
+        free(s->shard_names[i]);
+    free(s->shard_names);
     free(s);
+}
+
+size_t ark_searcher_missing(const ark_searcher *s, size_t *nshards)
+{
+    size_t n = xdb_shard_count(s->db), missing = 0;
+    for (size_t i = 0; i < n; i++)
+        missing += !xdb_shard_up(s->db, i);
+    *nshards = n;
+    return missing;
+}
+
+const char *ark_searcher_shard_name(const ark_searcher *s, size_t number)
+{
+    return number >= 1 && number <= s->nshards ? s->shard_names[number - 1] : "";
 }
 
 const char *ark_searcher_error(const ark_searcher *s)
@@ -374,6 +425,18 @@ static ark_facet *facets_of(const xdb_mset *m, unsigned f, size_t *n)
     return out;
 }
 
+/* Which shards the search could not reach. */
+static void note_missing(ark_searcher *s, ark_results *r)
+{
+    r->nshards = xdb_shard_count(s->db);
+    for (size_t i = 0; i < r->nshards; i++) {
+        if (!xdb_shard_up(s->db, i)) {
+            r->missing = ark_realloc(r->missing, (r->nmissing + 1) * sizeof *r->missing);
+            r->missing[r->nmissing++] = i + 1;
+        }
+    }
+}
+
 static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o,
                       const snip_options *so, int filters_only, ark_results **out)
 {
@@ -396,7 +459,9 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
         srch_set_error(s, xdb_error(s->db));
         return st;
     }
+    unsigned generation = xdb_generation(s->db);
     ark_results *r = ark_calloc(1, sizeof *r);
+    note_missing(s, r);
     r->total = xdb_mset_estimate(m);
     r->total_exact = xdb_mset_exact(m);
     r->nhits = xdb_mset_size(m);
@@ -410,6 +475,11 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
         fill_hit(s, xdb_mset_docid(m, i), so, o && o->explain, &r->hits[i]);
     }
     xdb_mset_free(m);
+    if (xdb_generation(s->db) != generation) {
+        /* a shard was lost while the hits were read: their ids are stale */
+        ark_results_free(r);
+        return ARK_EMODIFIED;
+    }
     *out = r;
     return ARK_OK;
 }
@@ -466,6 +536,7 @@ void ark_results_free(ark_results *r)
     for (size_t i = 0; i < r->nyears; i++)
         free(r->years[i].value);
     free(r->years);
+    free(r->missing);
     free(r);
 }
 

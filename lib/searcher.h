@@ -12,6 +12,8 @@ struct ark_searcher {
     xdb *db;
     ana *ana;
     char *error;
+    char **shard_names; /* as the stubs name them, for logs */
+    size_t nshards;
 };
 
 /* The sets of what a query looks for, for marking matches. */

@@ -23,6 +23,7 @@
     X(ARK_EINVAL, "invalid argument")                                                              \
     X(ARK_EQUERY, "query could not be understood")                                                 \
     X(ARK_EEMPTYQUERY, "query has no words to search for")                                         \
+    X(ARK_EUNREACHABLE, "no shard of the index could be reached")                                  \
     X(ARK_EXAPIAN, "search engine error")                                                          \
     X(ARK_EINTERNAL, "internal error")
 

@@ -37,7 +37,10 @@
  * The title's words are indexed like the text's, at positions after it
  * (ARK_TITLE_GAP on), so a catalogue's or a record's title is searchable.
  *
- * The synonym table maps "Z<lemma>" and "F<folded>" to every exact word seen
+ * The synonym table (kept in metadata, under "syn:" keys, one list of words
+ * per key: the remote backend serves metadata, not Xapian's synonyms; each
+ * shard holds the words of its own documents) maps "Z<lemma>" and
+ * "F<folded>" to every exact word seen
  * with that lemma or folded spelling.  A phrase query uses it to match
  * inflected forms and variant spellings at exact positions without storing
  * positions for lemmas: "åpne rusmiljø" becomes
@@ -60,7 +63,7 @@
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
 
-#define ARK_FORMAT_VERSION "5"
+#define ARK_FORMAT_VERSION "6"
 
 #define ARK_PREFIX_STEM "Z" /* lemma or stem */
 #define ARK_PREFIX_VARIANT "F"

@@ -11,16 +11,50 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <map>
 #include <new>
+#include <set>
 #include <string>
 #include <memory>
 #include <vector>
 
-struct xdb {
-    Xapian::Database *db;        // the handle reads go through
-    Xapian::WritableDatabase *w; // the same object when writable, else null
-    std::string error;
+// A shard that is down is tried again after this many seconds (by the next
+// reopen or search): often enough to come back soon after a restart, seldom
+// enough that a hung host costs one request a timeout now and then.
+#define SHARD_RETRY_SECONDS 2.0
+
+// One database of a read handle opened over shards.
+struct shard {
+    xdb_shard_kind kind;
+    std::string where, args; // path, host or program; the program's arguments
+    unsigned port;
+    Xapian::Database db; // while up
+    bool up;
+    double retry_at; // when down: the monotonic time to try again
 };
+
+struct xdb {
+    Xapian::Database *db = nullptr;        // the handle reads go through
+    Xapian::WritableDatabase *w = nullptr; // the same object when writable, else null
+    std::string error;
+    std::vector<shard> shards; // a reader's databases, searched as one
+    unsigned timeout_ms = 0;   // for each exchange with a remote shard
+    unsigned generation = 0;   // grows whenever the set of shards up changes
+    bool remote = false;       // some shard is remote
+    // Over remote shards, the documents of the last search's hits, fetched
+    // together (one round trip for all, not one per value read).
+    std::map<Xapian::docid, Xapian::Document> fetched;
+    // A writer's synonyms of the current transaction, written at its commit.
+    std::map<std::string, std::set<std::string>> synonyms;
+};
+
+// The synonym table lives in metadata, under this prefix, as its terms each
+// followed by a NUL: Xapian's remote backend serves metadata but not
+// synonyms.  Writing a batch's synonyms at its commit, key by key in order,
+// also costs less than Xapian's synonym table did (one B-tree update per
+// key and batch).
+static const std::string SYNONYM_KEY = "syn:";
 
 struct xdb_doc {
     Xapian::Document doc;
@@ -80,6 +114,9 @@ static ark_status map_exception(std::string *error)
     } catch (const Xapian::DatabaseOpeningError &e) {
         st = ARK_EOPEN;
         what = e.get_description();
+    } catch (const Xapian::NetworkError &e) {
+        st = ARK_EUNREACHABLE;
+        what = e.get_description();
     } catch (const Xapian::InvalidArgumentError &e) {
         st = ARK_EINVAL;
         what = e.get_description();
@@ -102,12 +139,48 @@ static ark_status map_exception(std::string *error)
 }
 
 #define XDB_TRY try {
+// As XDB_CATCH, and a shard lost on the way is left out of the next reads
+// (the handle's generation says so to the caller).
+#define XDB_CATCH_SHARD(db)                                                                        \
+    }                                                                                              \
+    catch (const Xapian::NetworkError &e)                                                          \
+    {                                                                                              \
+        return lost_shard(db, e);                                                                  \
+    }                                                                                              \
+    catch (...)                                                                                    \
+    {                                                                                              \
+        return map_exception(&(db)->error);                                                        \
+    }
 #define XDB_CATCH(db)                                                                              \
     }                                                                                              \
     catch (...)                                                                                    \
     {                                                                                              \
         return map_exception(&(db)->error);                                                        \
     }
+
+static bool reconnect_remote(xdb *h);
+
+static bool any_up(const xdb *h)
+{
+    for (const shard &s : h->shards)
+        if (s.up)
+            return true;
+    return false;
+}
+
+// Leaves out the shards that no longer answer (see reconnect_remote).
+static ark_status lost_shard(xdb *h, const Xapian::NetworkError &e)
+{
+    h->error = e.get_description();
+    if (h->shards.empty())
+        return ARK_EUNREACHABLE;
+    try {
+        reconnect_remote(h);
+    } catch (...) {
+        map_exception(nullptr);
+    }
+    return ARK_EUNREACHABLE;
+}
 
 // Whether path is a directory holding files but no database: a writer must
 // not scatter index files among a user's documents (a mistyped --db).
@@ -134,6 +207,143 @@ static bool is_foreign_directory(const char *path)
     }
 }
 
+static double now_seconds()
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+static Xapian::Database connect_shard(const shard &s, unsigned timeout_ms)
+{
+    switch (s.kind) {
+    case XDB_SHARD_TCP:
+        return Xapian::Remote::open(s.where, s.port, timeout_ms, timeout_ms);
+    case XDB_SHARD_PROG:
+        return Xapian::Remote::open(s.where, s.args, timeout_ms);
+    case XDB_SHARD_LOCAL:
+        break;
+    }
+    return Xapian::Database(s.where);
+}
+
+static void shard_down(shard &s)
+{
+    s.up = false;
+    s.db = Xapian::Database();
+    s.retry_at = now_seconds() + SHARD_RETRY_SECONDS;
+}
+
+// Connects s; a remote shard that does not answer is marked down.
+static bool shard_connect(shard &s, unsigned timeout_ms)
+{
+    try {
+        s.db = connect_shard(s, timeout_ms);
+        s.up = true;
+    } catch (const Xapian::NetworkError &) {
+        if (s.kind == XDB_SHARD_LOCAL)
+            throw;
+        shard_down(s);
+    }
+    return s.up;
+}
+
+// Makes the handle search the shards that are up, as one database.
+static void combine(xdb *h)
+{
+    Xapian::Database all;
+    bool any = false;
+    for (const shard &s : h->shards) {
+        if (s.up) {
+            all.add_database(s.db);
+            any = true;
+        }
+    }
+    h->fetched.clear();
+    h->generation++;
+    if (!any)
+        throw Xapian::NetworkError("no shard of the index answers");
+    *h->db = all;
+}
+
+// Tries the shards that are down and due; whether one came back.
+static bool retry_down(xdb *h)
+{
+    bool back = false;
+    double now = now_seconds();
+    for (shard &s : h->shards)
+        if (!s.up && now >= s.retry_at)
+            back |= shard_connect(s, h->timeout_ms);
+    return back;
+}
+
+// After a network error it is not known which shard failed, and the others
+// may still hold replies never read: every remote shard that was up is
+// connected afresh, and those that do not answer are left out.  Whether the
+// set of shards up changed.
+static bool reconnect_remote(xdb *h)
+{
+    bool changed = false;
+    for (shard &s : h->shards)
+        if (s.up && s.kind != XDB_SHARD_LOCAL)
+            changed |= !shard_connect(s, h->timeout_ms);
+    combine(h);
+    return changed;
+}
+
+// The document docid: over remote shards, from the last search's hits if
+// it is one, and kept for the next read of the same document.
+static Xapian::Document document(xdb *h, unsigned docid)
+{
+    if (!h->remote)
+        return h->db->get_document(docid);
+    auto it = h->fetched.find(docid);
+    if (it != h->fetched.end())
+        return it->second;
+    Xapian::Document doc = h->db->get_document(docid);
+    h->fetched[docid] = doc;
+    return doc;
+}
+
+// Calls fn for each term of a stored synonym list; whether fn stopped.
+static bool each_listed(const std::string &list, xdb_term_fn fn, void *ctx)
+{
+    size_t at = 0;
+    while (at < list.size()) {
+        size_t end = list.find('\0', at);
+        if (end == std::string::npos)
+            end = list.size();
+        if (end > at && fn(list.data() + at, end - at, ctx))
+            return true;
+        at = end + 1;
+    }
+    return false;
+}
+
+// Adds the transaction's synonyms to those stored.
+static void write_synonyms(xdb *h)
+{
+    for (const auto &entry : h->synonyms) {
+        std::string key = SYNONYM_KEY + entry.first;
+        std::string list = h->w->get_metadata(key);
+        std::set<std::string> have;
+        each_listed(list, [](const char *t, size_t n, void *c) {
+            static_cast<std::set<std::string> *>(c)->insert(std::string(t, n));
+            return 0;
+        }, &have);
+        size_t before = list.size();
+        for (const std::string &term : entry.second) {
+            if (!have.count(term)) {
+                list += term;
+                list += '\0';
+            }
+        }
+        if (list.size() != before)
+            h->w->set_metadata(key, list);
+    }
+    h->synonyms.clear();
+}
+
 extern "C" {
 
 ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexcept
@@ -141,7 +351,7 @@ ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexc
     *out = nullptr;
     if (err)
         *err = nullptr;
-    xdb *h = new xdb{nullptr, nullptr, std::string()};
+    xdb *h = new xdb();
     try {
         if (writable && is_foreign_directory(path)) {
             throw Xapian::DatabaseOpeningError(std::string(path) +
@@ -162,6 +372,51 @@ ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexc
     }
     *out = h;
     return ARK_OK;
+}
+
+ark_status xdb_open_shards(const xdb_shard *v, size_t n, unsigned timeout_ms, xdb **out,
+                           char **err) noexcept
+{
+    *out = nullptr;
+    if (err)
+        *err = nullptr;
+    xdb *h = new xdb();
+    h->timeout_ms = timeout_ms ? timeout_ms : 10000;
+    try {
+        h->db = new Xapian::Database();
+        for (size_t i = 0; i < n; i++) {
+            h->shards.push_back(shard{v[i].kind, v[i].where, v[i].args ? v[i].args : "",
+                                      v[i].port, Xapian::Database(), false, 0});
+            h->remote |= v[i].kind != XDB_SHARD_LOCAL;
+        }
+        for (shard &s : h->shards)
+            shard_connect(s, h->timeout_ms);
+        combine(h);
+    } catch (...) {
+        ark_status st = map_exception(&h->error);
+        if (err)
+            *err = dup_string(h->error);
+        delete h->db;
+        delete h;
+        return st;
+    }
+    *out = h;
+    return ARK_OK;
+}
+
+size_t xdb_shard_count(const xdb *h) noexcept
+{
+    return h->shards.empty() ? 1 : h->shards.size();
+}
+
+int xdb_shard_up(const xdb *h, size_t i) noexcept
+{
+    return i >= h->shards.size() || h->shards[i].up;
+}
+
+unsigned xdb_generation(const xdb *h) noexcept
+{
+    return h->generation;
 }
 
 void xdb_close(xdb *h) noexcept
@@ -185,7 +440,25 @@ const char *xdb_error(const xdb *h) noexcept
 ark_status xdb_reopen(xdb *h) noexcept
 {
     XDB_TRY
-    h->db->reopen();
+    if (h->shards.empty()) {
+        h->db->reopen();
+        return ARK_OK;
+    }
+    h->fetched.clear();
+    bool changed = false;
+    for (shard &s : h->shards) {
+        try {
+            if (s.up)
+                s.db.reopen();
+        } catch (const Xapian::NetworkError &) {
+            if (s.kind == XDB_SHARD_LOCAL)
+                throw;
+            shard_down(s);
+            changed = true;
+        }
+    }
+    if (retry_down(h) || changed)
+        combine(h);
     return ARK_OK;
     XDB_CATCH(h)
 }
@@ -203,7 +476,22 @@ ark_status xdb_revision(xdb *h, unsigned long *rev) noexcept
 {
     *rev = 0;
     XDB_TRY
-    *rev = static_cast<unsigned long>(h->db->get_revision());
+    if (h->shards.size() <= 1 && !h->remote) {
+        *rev = static_cast<unsigned long>(h->db->get_revision());
+        return ARK_OK;
+    }
+    // Xapian has no revision for several databases: the sum of the shards'
+    // grows with every commit to any of them.
+    // Xapian 1.4's remote backend has no revision either: a remote shard
+    // counts by its last document id, which grows with its additions.
+    for (shard &s : h->shards) {
+        if (!s.up)
+            continue;
+        if (s.kind == XDB_SHARD_LOCAL)
+            *rev += static_cast<unsigned long>(s.db.get_revision());
+        else
+            *rev += s.db.get_lastdocid();
+    }
     return ARK_OK;
     XDB_CATCH(h)
 }
@@ -268,6 +556,7 @@ ark_status xdb_commit(xdb *h) noexcept
     if (need_writer(h) != ARK_OK)
         return ARK_EINVAL;
     XDB_TRY
+    write_synonyms(h);
     h->w->commit_transaction();
     return ARK_OK;
     XDB_CATCH(h)
@@ -278,6 +567,7 @@ ark_status xdb_cancel(xdb *h) noexcept
     if (need_writer(h) != ARK_OK)
         return ARK_EINVAL;
     XDB_TRY
+    h->synonyms.clear();
     h->w->cancel_transaction();
     return ARK_OK;
     XDB_CATCH(h)
@@ -331,9 +621,9 @@ ark_status xdb_value(xdb *h, unsigned docid, unsigned slot, char **value) noexce
 {
     *value = nullptr;
     XDB_TRY
-    *value = dup_string(h->db->get_document(docid).get_value(slot));
+    *value = dup_string(document(h, docid).get_value(slot));
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_data(xdb *h, unsigned docid, char **data, size_t *len) noexcept
@@ -341,11 +631,11 @@ ark_status xdb_data(xdb *h, unsigned docid, char **data, size_t *len) noexcept
     *data = nullptr;
     *len = 0;
     XDB_TRY
-    std::string s = h->db->get_document(docid).get_data();
+    std::string s = document(h, docid).get_data();
     *data = dup_string(s);
     *len = s.size();
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_each_term(xdb *h, const char *prefix, xdb_term_fn fn, void *ctx) noexcept
@@ -379,7 +669,7 @@ ark_status xdb_add_synonym(xdb *h, const char *key, const char *term, size_t len
     if (need_writer(h) != ARK_OK)
         return ARK_EINVAL;
     XDB_TRY
-    h->w->add_synonym(key, std::string(term, len));
+    h->synonyms[key].insert(std::string(term, len));
     return ARK_OK;
     XDB_CATCH(h)
 }
@@ -387,13 +677,18 @@ ark_status xdb_add_synonym(xdb *h, const char *key, const char *term, size_t len
 ark_status xdb_each_synonym(xdb *h, const char *key, xdb_term_fn fn, void *ctx) noexcept
 {
     XDB_TRY
-    for (Xapian::TermIterator t = h->db->synonyms_begin(key); t != h->db->synonyms_end(key); ++t) {
-        std::string term = *t;
-        if (fn(term.c_str(), term.size(), ctx))
-            break;
+    std::string k = SYNONYM_KEY + key;
+    if (h->shards.size() <= 1) {
+        each_listed(h->db->get_metadata(k), fn, ctx);
+        return ARK_OK;
     }
+    // Metadata of several databases is the first one's: each shard holds
+    // the words of its own documents, so all are asked.
+    for (shard &s : h->shards)
+        if (s.up && each_listed(s.db.get_metadata(k), fn, ctx))
+            break;
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 // ---- documents ----
@@ -522,11 +817,9 @@ char *xdb_query_describe(const xdb_query *q) noexcept
 
 // ---- running a query ----
 
-ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
-                      xdb_mset **out) noexcept
+static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o)
 {
-    *out = nullptr;
-    XDB_TRY
+    h->fetched.clear();
     Xapian::Enquire enquire(*h->db);
     enquire.set_query(q->q);
     enquire.set_weighting_scheme(Xapian::BM25Weight());
@@ -543,7 +836,7 @@ ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
     // Count matches (and facets) exactly up to XDB_EXACT_TOTAL, as
     // Elasticsearch does.
     Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, XDB_EXACT_TOTAL);
-    xdb_mset *m = new xdb_mset();
+    std::unique_ptr<xdb_mset> m(new xdb_mset());
     m->estimate = mset.get_matches_estimated();
     m->exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     for (auto &spy : spies) {
@@ -553,13 +846,36 @@ ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
                 counts.emplace_back(*t, t.get_termfreq());
         m->facets.push_back(std::move(counts));
     }
+    if (h->remote)
+        mset.fetch(); // asks every shard for its hits' documents at once
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
         m->docids.push_back(*it);
         m->weights.push_back(it.get_weight());
+        if (h->remote)
+            h->fetched[*it] = it.get_document();
     }
-    *out = m;
-    return ARK_OK;
-    XDB_CATCH(h)
+    return m.release();
+}
+
+ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
+                      xdb_mset **out) noexcept
+{
+    *out = nullptr;
+    // A shard that fails is left out and the search runs again over the
+    // others; each round loses a shard or ends.
+    for (size_t round = 0; round <= h->shards.size(); round++) {
+        try {
+            *out = run_search(h, q, o);
+            return ARK_OK;
+        } catch (const Xapian::NetworkError &e) {
+            ark_status st = lost_shard(h, e);
+            if (!any_up(h))
+                return st;
+        } catch (...) {
+            return map_exception(&h->error);
+        }
+    }
+    return ARK_EUNREACHABLE;
 }
 
 void xdb_mset_free(xdb_mset *m) noexcept

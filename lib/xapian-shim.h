@@ -36,6 +36,40 @@ typedef struct xdb_stemmer xdb_stemmer;
  * caller frees. */
 ark_status xdb_open(const char *path, int writable, xdb **out, char **err) XDB_NOEXCEPT;
 void xdb_close(xdb *db) XDB_NOEXCEPT;
+
+/* ---- several databases searched as one (shards) ---- */
+
+typedef enum {
+    XDB_SHARD_LOCAL, /* where: a database directory (or a stub Xapian opens itself) */
+    XDB_SHARD_TCP,   /* where: a host running xapian-tcpsrv on port */
+    XDB_SHARD_PROG,  /* where: a program that speaks Xapian's remote protocol on
+                        its standard input and output (xapian-progsrv, perhaps
+                        through ssh), run with args */
+} xdb_shard_kind;
+
+typedef struct {
+    xdb_shard_kind kind;
+    const char *where;
+    const char *args; /* XDB_SHARD_PROG only; may be NULL */
+    unsigned port;    /* XDB_SHARD_TCP only */
+} xdb_shard;
+
+/* Opens the n shards for reading as one database: Xapian ranks over them
+ * with their combined statistics, as if they were one.  Each exchange with a
+ * remote shard may take timeout_ms (0: 10 s).  A remote shard that cannot
+ * be reached is left out (xdb_shard_up) and tried again every few seconds
+ * by xdb_reopen; a search that loses one runs again over the others.  A
+ * local shard must open.  ARK_EUNREACHABLE when no shard answers; *err as
+ * for xdb_open. */
+ark_status xdb_open_shards(const xdb_shard *shards, size_t n, unsigned timeout_ms, xdb **out,
+                           char **err) XDB_NOEXCEPT;
+/* How many databases db searches (1 unless opened over shards), and whether
+ * the i-th of them (from 0) answers just now. */
+size_t xdb_shard_count(const xdb *db) XDB_NOEXCEPT;
+int xdb_shard_up(const xdb *db, size_t i) XDB_NOEXCEPT;
+/* Changes whenever a shard is left out or comes back: document ids from
+ * before belong to another set of shards and must not be read. */
+unsigned xdb_generation(const xdb *db) XDB_NOEXCEPT;
 /* Description of the last failure on db; borrowed until the next call on db. */
 const char *xdb_error(const xdb *db) XDB_NOEXCEPT;
 /* Brings a reader up to the latest committed revision. */

@@ -191,6 +191,26 @@ static json_t *results_json(const ark_results *res, const char *q, unsigned page
                      (int)page, "size", (int)size, "hits", hits, "facets", facets);
 }
 
+/* A search that some shards could not answer: the response says which
+ * (by number: their names may be internal host names), the log names them,
+ * the metrics count it. */
+static void note_partial(sd_request *r, const ark_searcher *s, const ark_results *found,
+                         json_t *body)
+{
+    json_t *missing = json_array();
+    for (size_t i = 0; i < found->nmissing; i++) {
+        size_t n = found->missing[i];
+        json_array_append_new(missing, json_integer((json_int_t)n));
+        if (!r->cfg->quiet)
+            fprintf(stderr, "arkiv-searchd: shard %zu of %zu (%s) could not be reached; "
+                            "answering from the others\n",
+                    n, found->nshards, ark_searcher_shard_name(s, n));
+    }
+    json_object_set_new(body, "partial", json_true());
+    json_object_set_new(body, "missing_shards", missing);
+    metrics_partial();
+}
+
 ark_searcher *api_begin(sd_request *r, const char **q, ark_search_options *o,
                         enum MHD_Result *res)
 {
@@ -220,6 +240,8 @@ enum MHD_Result api_search(sd_request *r)
         return api_fail(r, s, st);
     r->hits = (long)found->total;
     json_t *body = results_json(found, q, page, size);
+    if (found->nmissing)
+        note_partial(r, s, found, body);
     char *better = NULL;
     if (*q)
         ark_did_you_mean(s, q, &o, found->total, &better);
@@ -305,7 +327,10 @@ enum MHD_Result api_health(sd_request *r)
     ark_status st = ark_searcher_stats(s, r->internal, &docs, &rev);
     if (st != ARK_OK)
         return api_fail(r, s, st);
+    size_t shards, missing = ark_searcher_missing(s, &shards);
     return http_json(r, MHD_HTTP_OK,
-                     json_pack("{s:s, s:I, s:I}", "status", "ok", "revision", (json_int_t)rev,
-                               "documents", (json_int_t)docs));
+                     json_pack("{s:s, s:I, s:I, s:I, s:I}", "status", missing ? "partial" : "ok",
+                               "revision", (json_int_t)rev, "documents", (json_int_t)docs,
+                               "shards", (json_int_t)shards, "missing_shards",
+                               (json_int_t)missing));
 }

@@ -18,7 +18,11 @@ static void usage(FILE *out)
     fputs("usage: arkiv-searchd --db DIR [options]\n"
           "Serves the arkiv index DIR over HTTP: a JSON API and a web page.\n"
           "\n"
-          "  --db DIR               the index (made by arkiv-index)\n"
+          "  --db DIR               the index (made by arkiv-index), a sharded index or a\n"
+          "                         Xapian stub naming shards (\"remote HOST:PORT\" for\n"
+          "                         xapian-tcpsrv); --db again adds more, searched as one\n"
+          "  --shard-timeout MS     time a remote shard may take to answer before it is\n"
+          "                         left out of the answer (default: time limit / 4)\n"
           "  --listen HOST:PORT     where to listen (default 127.0.0.1:8080; port 0: any free)\n"
           "  --threads N            worker threads (default 4)\n"
           "  --token-file FILE      bearer tokens for staff, one per line; without a valid\n"
@@ -57,15 +61,25 @@ static const char *flag_text(int argc, char **argv, int i)
     return argv[i + 1];
 }
 
+#define MAX_DBS 64
+
 static void parse_flags(int argc, char **argv, sd_config *c)
 {
+    static const char *dbs[MAX_DBS];
+    c->dbs = dbs;
     for (int i = 1; i < argc; i += 2) {
         const char *f = argv[i];
         if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
             usage(stdout);
             exit(0);
         } else if (strcmp(f, "--db") == 0) {
-            c->db = flag_text(argc, argv, i);
+            if (c->ndbs == MAX_DBS) {
+                fprintf(stderr, "arkiv-searchd: at most %d --db\n", MAX_DBS);
+                exit(2);
+            }
+            dbs[c->ndbs++] = flag_text(argc, argv, i);
+        } else if (strcmp(f, "--shard-timeout") == 0) {
+            c->shard_timeout = flag_number(argc, argv, i, 1, 600000) / 1000.0;
         } else if (strcmp(f, "--listen") == 0) {
             c->listen = flag_text(argc, argv, i);
         } else if (strcmp(f, "--token-file") == 0) {
@@ -98,7 +112,7 @@ static void parse_flags(int argc, char **argv, sd_config *c)
             exit(2);
         }
     }
-    if (!c->db) {
+    if (!c->ndbs) {
         usage(stderr);
         exit(2);
     }
@@ -113,7 +127,7 @@ static void fail(char *err)
 
 int main(int argc, char **argv)
 {
-    sd_config c = {NULL, "127.0.0.1:8080", NULL, ARKIV_WEB_DIR, 4, 1000, 128, 500, 100, 1000,
+    sd_config c = {NULL, 0, 0, "127.0.0.1:8080", NULL, ARKIV_WEB_DIR, 4, 1000, 128, 500, 100, 1000,
                    2.0,  256,  64,  15, 0};
     parse_flags(argc, argv, &c);
     char *err = NULL;
@@ -129,7 +143,8 @@ int main(int argc, char **argv)
         fail(err);
     char host[80];
     snprintf(host, sizeof host, "%.*s", (int)(strrchr(c.listen, ':') - c.listen), c.listen);
-    fprintf(stderr, "arkiv-searchd: serving %s on http://%s:%u/\n", c.db, host, port);
+    fprintf(stderr, "arkiv-searchd: serving %s%s on http://%s:%u/\n", c.dbs[0],
+            c.ndbs > 1 ? " and more" : "", host, port);
     int sig;
     sigwait(&stop, &sig);
     fprintf(stderr, "arkiv-searchd: %s: finishing the requests in flight\n",

@@ -21,6 +21,12 @@ static atomic_ulong requests[EP_COUNT][6]; /* by status class: 0 (none), 1xx .. 
 static atomic_ulong buckets[EP_COUNT][NBOUNDS];
 static atomic_ulong micros[EP_COUNT];
 static atomic_long inflight;
+static atomic_ulong partial;
+
+void metrics_partial(void)
+{
+    atomic_fetch_add(&partial, 1);
+}
 
 const char *metrics_endpoint_name(sd_endpoint ep)
 {
@@ -99,6 +105,11 @@ enum MHD_Result metrics_answer(sd_request *r)
                        "# TYPE arkiv_requests_in_flight gauge\n"
                        "arkiv_requests_in_flight %ld\n",
                    metrics_inflight_now());
+    ark_buf_printf(&b, "# HELP arkiv_partial_responses_total Searches answered without some "
+                       "shards, which could not be reached.\n"
+                       "# TYPE arkiv_partial_responses_total counter\n"
+                       "arkiv_partial_responses_total %lu\n",
+                   atomic_load(&partial));
     ark_searcher *s = workers_searcher(r);
     if (!s) {
         ark_buf_free(&b);
@@ -115,6 +126,14 @@ enum MHD_Result metrics_answer(sd_request *r)
                            "# TYPE arkiv_index_documents gauge\n"
                            "arkiv_index_documents %u\n",
                        rev, docs);
+    size_t shards, missing = ark_searcher_missing(s, &shards);
+    ark_buf_printf(&b, "# HELP arkiv_shards Databases (shards) the index is made of.\n"
+                       "# TYPE arkiv_shards gauge\n"
+                       "arkiv_shards %zu\n"
+                       "# HELP arkiv_shards_missing Shards that could not be reached.\n"
+                       "# TYPE arkiv_shards_missing gauge\n"
+                       "arkiv_shards_missing %zu\n",
+                   shards, missing);
     size_t len = b.len;
     return http_send(r, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
                      ark_buf_take(&b), len);

@@ -24,7 +24,10 @@
 #include "xalloc.h"
 
 typedef struct {
-    const char *db;            /* the index */
+    const char *const *dbs;    /* the indexes (or stubs of shards), searched as one */
+    size_t ndbs;
+    double shard_timeout;      /* seconds a remote shard may take to answer; 0: a
+                                  quarter of time_limit */
     const char *listen;        /* "127.0.0.1:8080" */
     const char *token_file;    /* NULL: no tokens, everyone is public */
     const char *web_dir;       /* the web page's files */
@@ -133,6 +136,8 @@ void metrics_count(sd_endpoint ep, unsigned status, double seconds);
 void metrics_inflight(int delta);
 long metrics_inflight_now(void);
 enum MHD_Result metrics_answer(sd_request *r);
+/* Counts a search answered without some shards. */
+void metrics_partial(void);
 const char *metrics_endpoint_name(sd_endpoint ep);
 
 /* ---- auth.c ---- */

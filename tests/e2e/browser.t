@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from searchd_lib import BUILD, Searchd, Tap, make_archive, tempdir  # noqa: E402
+from searchd_lib import BUILD, Searchd, Tap, free_port, make_archive, tempdir  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DRIVER = "/usr/bin/chromedriver"
@@ -29,14 +29,6 @@ if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
 tmp = tempdir()
 make_archive(tmp)
 sd = Searchd(os.path.join(tmp, "db"), os.path.join(tmp, "searchd.log"))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 dport = free_port()

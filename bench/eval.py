@@ -15,6 +15,7 @@ import argparse
 import json
 import lzma
 import os
+import shutil
 import subprocess
 import sys
 
@@ -50,6 +51,9 @@ def write_docs(name, work):
 
 def run_mode(args, name, mode, docs_dir):
     db = os.path.join(args.work, name.replace("-short", ""), "index-" + mode)
+    # built afresh: an index of an earlier build would keep that build's terms
+    # for every file it skips as unchanged
+    shutil.rmtree(db, ignore_errors=True)
     cmd = [os.path.join(args.bin, "arkiv-index"), "--quiet", "--db", db]
     if mode != "default":
         cmd += ["--analysis", mode]

@@ -66,7 +66,10 @@ static ark_status local_line(shard_list *l, const char *rest, const char *base)
 static ark_status parse_line(shard_list *l, char *line, const char *stub, const char *base,
                              unsigned lineno, char **err)
 {
-    line[strcspn(line, "\r\n")] = '\0';
+    size_t len = strcspn(line, "\r\n");
+    while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+        len--;
+    line[len] = '\0';
     char *type = line + strspn(line, " \t");
     if (!*type || *type == '#')
         return ARK_OK;

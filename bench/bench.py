@@ -228,24 +228,10 @@ def load(args, sets):
         log("wrk is not installed: no load test")
         return {}
     qs = [q for _, path in sets for q in read_queries(path)]
-    script = os.path.join(args.work, "queries.lua")
-    with open(script, "w") as f:
-        f.write("paths = {\n%s}\ni = 0\nrequest = function()\n  i = i %% #paths + 1\n"
-                "  return wrk.format(\"GET\", paths[i])\nend\n" %
-                "".join("  %s,\n" % json.dumps(Searchd.url(None, q)) for q in qs))
-    sd = Searchd(args, os.path.join(args.work, "arkiv.db"))
     out = {}
-    try:
-        sd.latencies(qs)
-        for c in (1, 8, 32):
-            log("load: %d connections, %d s" % (c, args.load_seconds))
-            r = subprocess.run(["wrk", "-t", str(min(c, 2)), "-c", str(c), "-d",
-                                "%ds" % args.load_seconds, "--latency", "-s", script,
-                                "http://127.0.0.1:%d" % sd.port], check=True, capture_output=True,
-                               text=True)
-            out[c] = parse_wrk(r.stdout)
-    finally:
-        sd.stop()
+    for c in (1, 8, 32):
+        log("load: %d connections, %d s" % (c, args.load_seconds))
+        out[c] = wrk(args, os.path.join(args.work, "arkiv.db"), qs, c)
     return out
 
 

@@ -484,10 +484,10 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
     return ARK_OK;
 }
 
-ark_status ark_search(ark_searcher *s, const char *query, const ark_search_options *o,
-                      ark_results **out)
+/* Builds and runs query once. */
+static ark_status search_once(ark_searcher *s, const char *query, const ark_search_options *o,
+                              ark_results **out)
 {
-    *out = NULL;
     srch_marks m;
     srch_marks_init(&m);
     xdb_query *q = NULL;
@@ -508,6 +508,18 @@ ark_status ark_search(ark_searcher *s, const char *query, const ark_search_optio
     }
     xdb_query_free(q);
     srch_marks_free(&m);
+    return st;
+}
+
+ark_status ark_search(ark_searcher *s, const char *query, const ark_search_options *o,
+                      ark_results **out)
+{
+    *out = NULL;
+    ark_status st = search_once(s, query, o, out);
+    /* a shard lost while the query was built (its synonyms read): the
+     * others answer */
+    if (st == ARK_EUNREACHABLE && xdb_reopen(s->db) == ARK_OK)
+        st = search_once(s, query, o, out);
     return st;
 }
 

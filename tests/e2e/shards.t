@@ -32,7 +32,7 @@ from searchd_lib import (ACCESS, BIN, BUILD, ROOT, TOKEN, Searchd, Tap, free_por
 SHARED = os.environ.get("ARKIV_SHARED", os.path.join(ROOT, "..", "shared"))
 SOURCE = os.path.join(SHARED, "corpus-scale", "stortinget-000.jsonl.xz")
 SANITIZED = "asan" in BUILD
-RECORDS = 400 if SANITIZED else 1200
+RECORDS = 400 if SANITIZED else 800
 TIME_LIMIT_MS = 3000 if SANITIZED else 2000
 
 # Words, phrases, abbreviations, filters and operators.  (Not wildcards: see

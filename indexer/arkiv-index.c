@@ -76,7 +76,7 @@ static int usage(void)
           "or xz), is JSON Lines: one document per line, {\"id\", \"title\", \"text\",\n"
           "\"date\", ...}; its records are added or updated, never deleted.  --compact\n"
           "rewrites the index compactly after the run (about half the size after a bulk\n"
-          "import).  --shards N makes a new index a directory of N databases (1-256),\n"
+          "import).  --shards N (2-256) makes a new index a directory of N databases,\n"
           "each document in the one a hash of its id picks, listed in DIR/XAPIANDB: a\n"
           "Xapian stub that arkiv-search, arkiv-searchd and xapian-tcpsrv open as one.\n",
           stderr);

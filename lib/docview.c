@@ -137,14 +137,19 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
     ark_status st = find_visible(s, path, o, &docid);
     if (st != ARK_OK)
         return st;
-    char *text, *meta;
+    char *text = NULL, *meta = NULL, *title = NULL;
     size_t len;
+    /* read before the query is built: a shard lost meanwhile would give
+     * docid to another document */
     st = textpack_read(s->db, docid, &text, &len);
     if (st == ARK_OK)
         st = xdb_value(s->db, docid, ARK_SLOT_META, &meta);
+    if (st == ARK_OK)
+        st = xdb_value(s->db, docid, ARK_SLOT_TITLE, &title);
     if (st != ARK_OK) {
         srch_set_error(s, xdb_error(s->db));
         free(text);
+        free(meta);
         return st;
     }
     json_t *data = json_loads(meta, 0, NULL);
@@ -164,9 +169,7 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
                        o && o->mark_close ? o->mark_close : "</mark>", 1, NULL};
     ark_document *d = ark_calloc(1, sizeof *d);
     d->id = ark_strdup(path);
-    xdb_value(s->db, docid, ARK_SLOT_TITLE, &d->title);
-    if (!d->title)
-        d->title = ark_strdup("");
+    d->title = title;
     fill(d, data);
     blocks b = {d, 0, s, text, &so};
     cut_blocks(&b, data, len);

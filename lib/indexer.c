@@ -99,6 +99,11 @@ static ark_status index_layout(const char *dbpath, unsigned shards, shard_list *
 {
     int sharded = shards_is_sharded(dbpath);
     struct stat st;
+    if (stat(dbpath, &st) == 0 && S_ISREG(st.st_mode)) {
+        *err = ark_sprintf("%s is a file; an index is written by its directory (the one that "
+                           "holds %s)", dbpath, SHARDS_STUB);
+        return ARK_EINVAL;
+    }
     if (!sharded && shards > 1) {
         char *iam = ark_sprintf("%s/iamglass", dbpath);
         int single = stat(iam, &st) == 0;
@@ -245,8 +250,12 @@ static ark_status commit_batch(run_state *r)
     r->in_batch = 0;
     for (unsigned i = 0; i < r->ix->n; i++) {
         ark_status st = xdb_commit(r->ix->dbs[i]);
-        if (st != ARK_OK)
-            return fatal_in(r, r->ix->dbs[i], st);
+        if (st != ARK_OK) {
+            fatal_in(r, r->ix->dbs[i], st);
+            while (++i < r->ix->n) /* the rest stay as of their last commit */
+                xdb_cancel(r->ix->dbs[i]);
+            return st;
+        }
     }
     return ARK_OK;
 }

@@ -33,6 +33,8 @@ static ark_status open_db(const shard_list *l, const ark_open_options *o, xdb **
                           char **err)
 {
     double timeout = o && o->shard_timeout > 0 ? o->shard_timeout : 0;
+    if (timeout > 3600)
+        timeout = 3600;
     ark_status st = xdb_open_shards(l->v, l->n, (unsigned)(timeout * 1000), db, err);
     if (st != ARK_OK)
         return st;

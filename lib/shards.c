@@ -91,9 +91,10 @@ static ark_status read_stub(shard_list *l, const char *stub, const char *base, c
 {
     FILE *f = fopen(stub, "r");
     if (!f) {
+        int e = errno;
         if (err)
-            *err = ark_sprintf("%s: %s", stub, strerror(errno));
-        return errno == ENOENT ? ARK_ENOTFOUND : ARK_EIO;
+            *err = ark_sprintf("%s: %s", stub, strerror(e));
+        return e == ENOENT ? ARK_ENOTFOUND : ARK_EIO;
     }
     size_t before = l->n;
     ark_status st = ARK_OK;

@@ -20,7 +20,7 @@
 #include <vector>
 
 // A shard that is down is tried again after this many seconds (by the next
-// reopen or search): often enough to come back soon after a restart, seldom
+// reopen): often enough to come back soon after a restart, seldom
 // enough that a hung host costs one request a timeout now and then.
 #define SHARD_RETRY_SECONDS 2.0
 
@@ -158,7 +158,7 @@ static ark_status map_exception(std::string *error)
         return map_exception(&(db)->error);                                                        \
     }
 
-static bool reconnect_remote(xdb *h);
+static bool recover(xdb *h, const Xapian::Error &e);
 
 static bool any_up(const xdb *h)
 {
@@ -175,12 +175,19 @@ static ark_status lost_shard(xdb *h, const Xapian::NetworkError &e)
     if (h->shards.empty())
         return ARK_EUNREACHABLE;
     try {
-        reconnect_remote(h);
+        recover(h, e);
     } catch (...) {
         map_exception(nullptr);
     }
     return ARK_EUNREACHABLE;
 }
+
+// Reads over shards of which none answers fail at once.
+#define XDB_NEED_SHARD(h)                                                                          \
+    if (!(h)->shards.empty() && !any_up(h)) {                                                      \
+        (h)->error = "no shard of the index answers";                                              \
+        return ARK_EUNREACHABLE;                                                                   \
+    }
 
 // Whether path is a directory holding files but no database: a writer must
 // not scatter index files among a user's documents (a mistyped --db).
@@ -235,12 +242,14 @@ static void shard_down(shard &s)
 }
 
 // Connects s; a remote shard that does not answer is marked down.
+// Connects s; a remote shard that fails in any way (unreachable, or its
+// server cannot open its database just now) is marked down.
 static bool shard_connect(shard &s, unsigned timeout_ms)
 {
     try {
         s.db = connect_shard(s, timeout_ms);
         s.up = true;
-    } catch (const Xapian::NetworkError &) {
+    } catch (const Xapian::Error &) {
         if (s.kind == XDB_SHARD_LOCAL)
             throw;
         shard_down(s);
@@ -261,9 +270,9 @@ static void combine(xdb *h)
     }
     h->fetched.clear();
     h->generation++;
-    if (!any)
-        throw Xapian::NetworkError("no shard of the index answers");
-    *h->db = all;
+    // with none up the handle searches nothing, and reads say so
+    // (XDB_NEED_SHARD); the shards are still tried again when due
+    *h->db = any ? all : Xapian::Database();
 }
 
 // Tries the shards that are down and due; whether one came back.
@@ -277,16 +286,39 @@ static bool retry_down(xdb *h)
     return back;
 }
 
-// After a network error it is not known which shard failed, and the others
-// may still hold replies never read: every remote shard that was up is
-// connected afresh, and those that do not answer are left out.  Whether the
-// set of shards up changed.
-static bool reconnect_remote(xdb *h)
+// The shard a network error came from, by the context Xapian gives it
+// ("remote:tcp(host:port)"); -1 when it does not say.
+static int shard_of_error(const xdb *h, const Xapian::Error &e)
 {
+    const std::string &context = e.get_context();
+    for (size_t i = 0; i < h->shards.size(); i++) {
+        const shard &s = h->shards[i];
+        if (s.kind == XDB_SHARD_TCP &&
+            context == "remote:tcp(" + s.where + ":" + std::to_string(s.port) + ")")
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+// After a network error: the shard it names is left out, and every other
+// remote shard that was up is connected afresh (they may hold replies never
+// read); those that do not answer are left out too.  Whether the set of
+// shards up changed.
+static bool recover(xdb *h, const Xapian::Error &e)
+{
+    int failed = shard_of_error(h, e);
     bool changed = false;
-    for (shard &s : h->shards)
-        if (s.up && s.kind != XDB_SHARD_LOCAL)
+    for (size_t i = 0; i < h->shards.size(); i++) {
+        shard &s = h->shards[i];
+        if (!s.up || s.kind == XDB_SHARD_LOCAL)
+            continue;
+        if (static_cast<int>(i) == failed) {
+            shard_down(s);
+            changed = true;
+        } else {
             changed |= !shard_connect(s, h->timeout_ms);
+        }
+    }
     combine(h);
     return changed;
 }
@@ -303,6 +335,13 @@ static Xapian::Document document(xdb *h, unsigned docid)
     Xapian::Document doc = h->db->get_document(docid);
     h->fetched[docid] = doc;
     return doc;
+}
+
+// An xdb_term_fn that adds the term to the std::set ctx.
+static int insert_term(const char *term, size_t len, void *ctx)
+{
+    static_cast<std::set<std::string> *>(ctx)->insert(std::string(term, len));
+    return 0;
 }
 
 // Calls fn for each term of a stored synonym list; whether fn stopped.
@@ -327,19 +366,19 @@ static void write_synonyms(xdb *h)
         std::string key = SYNONYM_KEY + entry.first;
         std::string list = h->w->get_metadata(key);
         std::set<std::string> have;
-        each_listed(list, [](const char *t, size_t n, void *c) {
-            static_cast<std::set<std::string> *>(c)->insert(std::string(t, n));
-            return 0;
-        }, &have);
-        size_t before = list.size();
-        for (const std::string &term : entry.second) {
-            if (!have.count(term)) {
-                list += term;
-                list += '\0';
-            }
+        each_listed(list, insert_term, &have);
+        size_t before = have.size();
+        have.insert(entry.second.begin(), entry.second.end());
+        if (have.size() == before)
+            continue;
+        // kept in order, so that the forms a phrase takes (at most 64) do
+        // not depend on the order documents came in, nor on the shards
+        list.clear();
+        for (const std::string &term : have) {
+            list += term;
+            list += '\0';
         }
-        if (list.size() != before)
-            h->w->set_metadata(key, list);
+        h->w->set_metadata(key, list);
     }
     h->synonyms.clear();
 }
@@ -392,6 +431,8 @@ ark_status xdb_open_shards(const xdb_shard *v, size_t n, unsigned timeout_ms, xd
         for (shard &s : h->shards)
             shard_connect(s, h->timeout_ms);
         combine(h);
+        if (!any_up(h))
+            throw Xapian::NetworkError("no shard of the index answers");
     } catch (...) {
         ark_status st = map_exception(&h->error);
         if (err)
@@ -450,13 +491,14 @@ ark_status xdb_reopen(xdb *h) noexcept
         try {
             if (s.up)
                 s.db.reopen();
-        } catch (const Xapian::NetworkError &) {
+        } catch (const Xapian::Error &) {
             if (s.kind == XDB_SHARD_LOCAL)
                 throw;
             shard_down(s);
             changed = true;
         }
     }
+    // with every shard down the handle stays open, to try them when due
     if (retry_down(h) || changed)
         combine(h);
     return ARK_OK;
@@ -466,15 +508,17 @@ ark_status xdb_reopen(xdb *h) noexcept
 ark_status xdb_doc_count(xdb *h, unsigned *count) noexcept
 {
     *count = 0;
+    XDB_NEED_SHARD(h)
     XDB_TRY
     *count = h->db->get_doccount();
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_revision(xdb *h, unsigned long *rev) noexcept
 {
     *rev = 0;
+    XDB_NEED_SHARD(h)
     XDB_TRY
     if (h->shards.size() <= 1 && !h->remote) {
         *rev = static_cast<unsigned long>(h->db->get_revision());
@@ -493,25 +537,27 @@ ark_status xdb_revision(xdb *h, unsigned long *rev) noexcept
             *rev += s.db.get_lastdocid();
     }
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_term_freq(xdb *h, const char *term, size_t len, unsigned *freq) noexcept
 {
     *freq = 0;
+    XDB_NEED_SHARD(h)
     XDB_TRY
     *freq = h->db->get_termfreq(std::string(term, len));
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_get_metadata(xdb *h, const char *key, char **value) noexcept
 {
     *value = nullptr;
+    XDB_NEED_SHARD(h)
     XDB_TRY
     *value = dup_string(h->db->get_metadata(key));
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 static ark_status need_writer(xdb *h)
@@ -596,13 +642,14 @@ ark_status xdb_delete(xdb *h, const char *uid) noexcept
 ark_status xdb_find(xdb *h, const char *uid, unsigned *docid) noexcept
 {
     *docid = 0;
+    XDB_NEED_SHARD(h)
     XDB_TRY
     Xapian::PostingIterator it = h->db->postlist_begin(uid);
     if (it == h->db->postlist_end(uid))
         return ARK_ENOTFOUND;
     *docid = *it;
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_set_value(xdb *h, unsigned docid, unsigned slot, const char *value) noexcept
@@ -620,6 +667,7 @@ ark_status xdb_set_value(xdb *h, unsigned docid, unsigned slot, const char *valu
 ark_status xdb_value(xdb *h, unsigned docid, unsigned slot, char **value) noexcept
 {
     *value = nullptr;
+    XDB_NEED_SHARD(h)
     XDB_TRY
     *value = dup_string(document(h, docid).get_value(slot));
     return ARK_OK;
@@ -630,6 +678,7 @@ ark_status xdb_data(xdb *h, unsigned docid, char **data, size_t *len) noexcept
 {
     *data = nullptr;
     *len = 0;
+    XDB_NEED_SHARD(h)
     XDB_TRY
     std::string s = document(h, docid).get_data();
     *data = dup_string(s);
@@ -640,6 +689,7 @@ ark_status xdb_data(xdb *h, unsigned docid, char **data, size_t *len) noexcept
 
 ark_status xdb_each_term(xdb *h, const char *prefix, xdb_term_fn fn, void *ctx) noexcept
 {
+    XDB_NEED_SHARD(h)
     XDB_TRY
     for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix);
          ++t) {
@@ -648,11 +698,12 @@ ark_status xdb_each_term(xdb *h, const char *prefix, xdb_term_fn fn, void *ctx) 
             break;
     }
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_each_term_freq(xdb *h, const char *prefix, xdb_term_freq_fn fn, void *ctx) noexcept
 {
+    XDB_NEED_SHARD(h)
     XDB_TRY
     for (Xapian::TermIterator t = h->db->allterms_begin(prefix); t != h->db->allterms_end(prefix);
          ++t) {
@@ -661,7 +712,7 @@ ark_status xdb_each_term_freq(xdb *h, const char *prefix, xdb_term_freq_fn fn, v
             break;
     }
     return ARK_OK;
-    XDB_CATCH(h)
+    XDB_CATCH_SHARD(h)
 }
 
 ark_status xdb_add_synonym(xdb *h, const char *key, const char *term, size_t len) noexcept
@@ -676,6 +727,7 @@ ark_status xdb_add_synonym(xdb *h, const char *key, const char *term, size_t len
 
 ark_status xdb_each_synonym(xdb *h, const char *key, xdb_term_fn fn, void *ctx) noexcept
 {
+    XDB_NEED_SHARD(h)
     XDB_TRY
     std::string k = SYNONYM_KEY + key;
     if (h->shards.size() <= 1) {
@@ -683,9 +735,15 @@ ark_status xdb_each_synonym(xdb *h, const char *key, xdb_term_fn fn, void *ctx) 
         return ARK_OK;
     }
     // Metadata of several databases is the first one's: each shard holds
-    // the words of its own documents, so all are asked.
-    for (shard &s : h->shards)
-        if (s.up && each_listed(s.db.get_metadata(k), fn, ctx))
+    // the words of its own documents, so all are asked, and their words
+    // come in order as from one database.
+    std::set<std::string> all;
+    for (shard &s : h->shards) {
+        if (s.up)
+            each_listed(s.db.get_metadata(k), insert_term, &all);
+    }
+    for (const std::string &term : all)
+        if (fn(term.data(), term.size(), ctx))
             break;
     return ARK_OK;
     XDB_CATCH_SHARD(h)
@@ -865,20 +923,30 @@ ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
 {
     *out = nullptr;
     // A shard that fails is left out and the search runs again over the
-    // others; each round loses a shard or ends.
-    for (size_t round = 0; round <= h->shards.size(); round++) {
+    // others.  Each round loses a shard, or is the second in which every
+    // remote shard reconnected (a passing fault): then the search fails.
+    unsigned fruitless = 0;
+    for (;;) {
+        XDB_NEED_SHARD(h)
         try {
             *out = run_search(h, q, o);
             return ARK_OK;
         } catch (const Xapian::NetworkError &e) {
-            ark_status st = lost_shard(h, e);
-            if (!any_up(h))
-                return st;
+            h->error = e.get_description();
+            if (h->shards.empty())
+                return ARK_EUNREACHABLE;
+            bool changed;
+            try {
+                changed = recover(h, e);
+            } catch (...) {
+                return map_exception(&h->error);
+            }
+            if (!changed && ++fruitless > 1)
+                return ARK_EUNREACHABLE;
         } catch (...) {
             return map_exception(&h->error);
         }
     }
-    return ARK_EUNREACHABLE;
 }
 
 void xdb_mset_free(xdb_mset *m) noexcept

@@ -231,9 +231,16 @@ def sharded_sample(t, tmp):
         update_sample(t, docs, one, sh, shards)
         same_answers(t, d1, d3, SAMPLE_QUERIES + ["kommunestyrerepresentant", "snøscooterløype"],
                      "after the update")
+        before = [os.stat(p).st_ino for p in shards]
         out = arkiv_index("--db", sh, "--compact", docs)
-        t.ok(out.returncode == 0 and all(xapian_check(p) for p in shards),
-             "--compact rewrites every shard, each passes xapian-check", out.stderr)
+        after = [os.stat(p).st_ino for p in shards]
+        t.ok(out.returncode == 0 and all(a != b for a, b in zip(before, after))
+             and all(xapian_check(p) for p in shards),
+             "--compact puts a new copy of every shard in place; each passes xapian-check",
+             out.stderr)
+        out = arkiv_index("--db", os.path.join(sh, "XAPIANDB"), docs)
+        t.ok(out.returncode == 2 and "is a file" in out.stderr,
+             "the stub file is refused as --db for writing", out.stderr)
         same_answers(t, d1, d3, SAMPLE_QUERIES, "after --compact", TOKEN)
     finally:
         d1.stop()

@@ -51,7 +51,6 @@ struct ark_indexer {
     ana *ana;
     char *error;
     strset **synonyms; /* per shard: "Z<stem>\0<word>" pairs this run already wrote */
-    unsigned nsets;
 };
 
 /* The state of one run. */
@@ -154,9 +153,8 @@ ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, un
     if (st == ARK_OK) {
         ix->dbs = ark_calloc(l.n, sizeof *ix->dbs);
         ix->synonyms = ark_calloc(l.n, sizeof *ix->synonyms);
-        for (ix->nsets = 0; ix->nsets < l.n; ix->nsets++)
-            ix->synonyms[ix->nsets] = strset_new();
         for (size_t i = 0; st == ARK_OK && i < l.n; i++, ix->n++) {
+            ix->synonyms[i] = strset_new();
             /* the first shard's analysis, for a new one, is asked for */
             st = open_shard(l.v[i].where, i ? mode : analysis, &ix->dbs[i], &mode, &e);
         }
@@ -187,10 +185,10 @@ void ark_indexer_close(ark_indexer *ix)
 {
     if (!ix)
         return;
-    for (unsigned i = 0; i < ix->n; i++)
+    for (unsigned i = 0; i < ix->n; i++) {
         xdb_close(ix->dbs[i]);
-    for (unsigned i = 0; i < ix->nsets; i++)
         strset_free(ix->synonyms[i]);
+    }
     free(ix->synonyms);
     free(ix->dbs);
     ana_free(ix->ana);
@@ -222,21 +220,13 @@ static void report(run_state *r, const char *path, ark_status st, const char *de
         r->opts->report(r->opts->ctx, path, st, detail);
 }
 
-/* Records an error of the index itself (db says what); the run stops. */
-static ark_status fatal_in(run_state *r, xdb *db, ark_status st)
+/* Records an error of the index itself, in the shard db (which says
+ * what); the run stops. */
+static ark_status fatal(run_state *r, xdb *db, ark_status st)
 {
     set_error(r->ix, xdb_error(db));
     r->fatal = st;
     return st;
-}
-
-/* As fatal_in, for an error of some shard: the first that has one. */
-static ark_status fatal(run_state *r, ark_status st)
-{
-    unsigned i = 0;
-    while (i + 1 < r->ix->n && !*xdb_error(r->ix->dbs[i]))
-        i++;
-    return fatal_in(r, r->ix->dbs[i], st);
 }
 
 /* Commits every shard.  A kill between two shards' commits leaves the
@@ -251,7 +241,7 @@ static ark_status commit_batch(run_state *r)
     for (unsigned i = 0; i < r->ix->n; i++) {
         ark_status st = xdb_commit(r->ix->dbs[i]);
         if (st != ARK_OK) {
-            fatal_in(r, r->ix->dbs[i], st);
+            fatal(r, r->ix->dbs[i], st);
             while (++i < r->ix->n) /* the rest stay as of their last commit */
                 xdb_cancel(r->ix->dbs[i]);
             return st;
@@ -267,7 +257,7 @@ static ark_status begin_change(run_state *r)
         for (unsigned i = 0; i < r->ix->n; i++) {
             ark_status st = xdb_begin(r->ix->dbs[i]);
             if (st != ARK_OK) {
-                fatal_in(r, r->ix->dbs[i], st);
+                fatal(r, r->ix->dbs[i], st);
                 while (i-- > 0)
                     xdb_cancel(r->ix->dbs[i]);
                 return st;
@@ -528,7 +518,7 @@ static ark_status store(run_state *r, const char *uid, const char *rel, const ch
         r->counts->added++;
     if (s == ARK_OK && warning)
         report(r, where, ARK_OK, warning);
-    return s == ARK_OK ? end_change(r) : fatal(r, s);
+    return s == ARK_OK ? end_change(r) : fatal(r, shard_of(r->ix, uid), s);
 }
 
 /* ---- one file ---- */
@@ -588,7 +578,7 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
     stored_sig old;
     ark_status s = lookup(r, uid, &old);
     if (s != ARK_OK)
-        return fatal(r, s);
+        return fatal(r, shard_of(r->ix, uid), s);
     unsigned long long size = (unsigned long long)st->st_size, mtime = mtime_ns(st);
     const struct cat_entry *entry = r->cat ? catalogue_find(r->cat, rel) : NULL;
     uint64_t efp = catalogue_fingerprint(entry);
@@ -622,7 +612,7 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
         if ((s = begin_change(r)) == ARK_OK) {
             s = xdb_set_value(shard_of(r->ix, uid), old.docid, ARK_SLOT_SIGNATURE, sig);
             r->counts->skipped++;
-            s = s == ARK_OK ? end_change(r) : fatal(r, s);
+            s = s == ARK_OK ? end_change(r) : fatal(r, shard_of(r->ix, uid), s);
         }
     } else {
         char *id = display_id(rel);
@@ -701,20 +691,26 @@ static ark_status delete_gone(run_state *r)
 {
     gone_ctx g = {r, strset_new()};
     ark_status st = ARK_OK;
+    xdb *db = NULL; /* the shard of the last step, for its error */
     for (unsigned i = 0; st == ARK_OK && i < r->ix->n; i++) {
-        st = xdb_each_term(r->ix->dbs[i], ARK_PREFIX_UID, note_gone, &g);
+        db = r->ix->dbs[i];
+        st = xdb_each_term(db, ARK_PREFIX_UID, note_gone, &g);
         if (st == ARK_OK)
-            st = xdb_each_term(r->ix->dbs[i], ARK_PREFIX_PUBLIC_UID, note_gone, &g);
+            st = xdb_each_term(db, ARK_PREFIX_PUBLIC_UID, note_gone, &g);
     }
     for (size_t i = 0; st == ARK_OK && i < strset_count(g.gone); i++) {
         st = begin_change(r);
-        if (st == ARK_OK)
-            st = xdb_delete(shard_of(r->ix, strset_key(g.gone, i)), strset_key(g.gone, i));
+        if (st != ARK_OK)
+            break;
+        db = shard_of(r->ix, strset_key(g.gone, i));
+        st = xdb_delete(db, strset_key(g.gone, i));
         if (st == ARK_OK)
             r->counts->deleted++;
     }
     strset_free(g.gone);
-    return st == ARK_OK ? ARK_OK : fatal(r, st);
+    if (st != ARK_OK && r->fatal == ARK_OK) /* begin_change records its own */
+        fatal(r, db, st);
+    return st;
 }
 
 /* ---- JSON Lines ---- */
@@ -749,7 +745,7 @@ static ark_status index_record(run_state *r, const char *where, const char *line
     else if (s == ARK_ENOTFOUND)
         s = ARK_OK;
     if (s != ARK_OK)
-        fatal(r, s);
+        fatal(r, db, s);
     else if (old && strcmp(old, sig) == 0)
         r->counts->skipped++;
     else

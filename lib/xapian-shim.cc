@@ -168,17 +168,25 @@ static bool any_up(const xdb *h)
     return false;
 }
 
-// Leaves out the shards that no longer answer (see reconnect_remote).
-static ark_status lost_shard(xdb *h, const Xapian::NetworkError &e)
+// A network error: the handle leaves out the shards that no longer answer
+// (see recover).  Whether the set of shards up changed; false for a
+// writer, which has no shards, or when recovering failed too.
+static bool leave_out(xdb *h, const Xapian::NetworkError &e)
 {
     h->error = e.get_description();
     if (h->shards.empty())
-        return ARK_EUNREACHABLE;
+        return false;
     try {
-        recover(h, e);
+        return recover(h, e);
     } catch (...) {
         map_exception(nullptr);
+        return false;
     }
+}
+
+static ark_status lost_shard(xdb *h, const Xapian::NetworkError &e)
+{
+    leave_out(h, e);
     return ARK_EUNREACHABLE;
 }
 
@@ -241,7 +249,6 @@ static void shard_down(shard &s)
     s.retry_at = now_seconds() + SHARD_RETRY_SECONDS;
 }
 
-// Connects s; a remote shard that does not answer is marked down.
 // Connects s; a remote shard that fails in any way (unreachable, or its
 // server cannot open its database just now) is marked down.
 static bool shard_connect(shard &s, unsigned timeout_ms)
@@ -387,21 +394,22 @@ extern "C" {
 
 ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexcept
 {
+    if (!writable) {
+        // one reader, whatever it reads: a database is one local shard
+        xdb_shard one = {XDB_SHARD_LOCAL, path, nullptr, 0};
+        return xdb_open_shards(&one, 1, 0, out, err);
+    }
     *out = nullptr;
     if (err)
         *err = nullptr;
     xdb *h = new xdb();
     try {
-        if (writable && is_foreign_directory(path)) {
+        if (is_foreign_directory(path)) {
             throw Xapian::DatabaseOpeningError(std::string(path) +
                                                " is a directory with other files, not an index");
         }
-        if (writable) {
-            h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
-            h->db = h->w;
-        } else {
-            h->db = new Xapian::Database(path);
-        }
+        h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        h->db = h->w;
     } catch (...) {
         ark_status st = map_exception(&h->error);
         if (err)
@@ -524,10 +532,9 @@ ark_status xdb_revision(xdb *h, unsigned long *rev) noexcept
         *rev = static_cast<unsigned long>(h->db->get_revision());
         return ARK_OK;
     }
-    // Xapian has no revision for several databases: the sum of the shards'
-    // grows with every commit to any of them.
-    // Xapian 1.4's remote backend has no revision either: a remote shard
-    // counts by its last document id, which grows with its additions.
+    // Xapian 1.4 has no revision for several databases, nor for a remote
+    // one: the sum of the local shards' revisions and the remote shards'
+    // last document ids grows with every commit that adds.
     for (shard &s : h->shards) {
         if (!s.up)
             continue;
@@ -812,9 +819,6 @@ xdb_query *xdb_query_combine(xdb_op op, xdb_query *const *subs, size_t n) noexce
     case XDB_OP_SYNONYM:
         xop = Xapian::Query::OP_SYNONYM;
         break;
-    case XDB_OP_MAX:
-        xop = Xapian::Query::OP_MAX;
-        break;
     case XDB_OP_PHRASE:
         xop = Xapian::Query::OP_PHRASE;
         break;
@@ -932,16 +936,7 @@ ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
             *out = run_search(h, q, o);
             return ARK_OK;
         } catch (const Xapian::NetworkError &e) {
-            h->error = e.get_description();
-            if (h->shards.empty())
-                return ARK_EUNREACHABLE;
-            bool changed;
-            try {
-                changed = recover(h, e);
-            } catch (...) {
-                return map_exception(&h->error);
-            }
-            if (!changed && ++fruitless > 1)
+            if (!leave_out(h, e) && ++fruitless > 1)
                 return ARK_EUNREACHABLE;
         } catch (...) {
             return map_exception(&h->error);

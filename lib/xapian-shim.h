@@ -140,7 +140,6 @@ typedef enum {
     XDB_OP_AND_MAYBE, /* first subquery; the others only add weight */
     XDB_OP_PHRASE,    /* subqueries must be terms or ORs of terms */
     XDB_OP_SYNONYM,   /* like OR, but weighted as one term (alternative forms) */
-    XDB_OP_MAX,       /* like OR, weighted as its best-weighted subquery */
     XDB_OP_FILTER,    /* first subquery, restricted to documents matching all the
                          others, which add no weight */
 } xdb_op;

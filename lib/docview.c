@@ -166,7 +166,7 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
     }
     snip_options so = {m.words, m.stems, m.folds,
                        o && o->mark_open ? o->mark_open : "<mark>",
-                       o && o->mark_close ? o->mark_close : "</mark>", 1, NULL};
+                       o && o->mark_close ? o->mark_close : "</mark>", 1, NULL, NULL};
     ark_document *d = ark_calloc(1, sizeof *d);
     d->id = ark_strdup(path);
     d->title = title;

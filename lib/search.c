@@ -400,7 +400,13 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     h->format = json_str(data, "format");
     char *text = NULL;
     size_t len = 0;
-    if (!so || textpack_read(s->db, docid, &text, &len) != ARK_OK) {
+    int whole = 1, enough = 1;
+    /* A snippet is looked for in the document's first SNIP_PREFIX bytes,
+     * and in the whole text only when they lack a passage with all the
+     * query's words: a long law costs about as much as a short speech. */
+    if (!so || (explain ? textpack_read(s->db, docid, &text, &len)
+                        : textpack_read_prefix(s->db, docid, SNIP_PREFIX, &text, &len,
+                                               &whole)) != ARK_OK) {
         h->snippet = ark_strdup("");
         if (data)
             place_hit(data, 0, h);
@@ -410,7 +416,15 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     size_t at = 0;
     snip_options local = *so;
     local.match_at = &at;
+    local.enough = &enough;
     h->snippet = snip_make(s->ana, text, len, &local, explain ? &h->why : NULL);
+    char *all;
+    if (!whole && !enough && textpack_read(s->db, docid, &all, &len) == ARK_OK) {
+        free(text);
+        free(h->snippet);
+        text = all;
+        h->snippet = snip_make(s->ana, text, len, &local, NULL);
+    }
     place_hit(data, at, h);
     json_decref(data);
     free(text);
@@ -502,7 +516,7 @@ static ark_status search_once(ark_searcher *s, const char *query, const ark_sear
                            o && o->mark_open ? o->mark_open : "<mark>",
                            o && o->mark_close ? o->mark_close : "</mark>",
                            o ? o->html : 0,
-                           NULL};
+                           NULL, NULL};
         const snip_options *sop = o && o->no_snippets ? NULL : &so;
         st = run(s, q, o, sop, filters_only, out);
         if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)

@@ -21,8 +21,8 @@
 #define SNIP_WHOLE 4096
 #define SNIP_SLICES 3
 #define SNIP_SPREAD 400
-#define SNIP_BEFORE 300
-#define SNIP_AFTER 1200
+#define SNIP_BEFORE 200
+#define SNIP_AFTER 700
 #define SNIP_MAX_HITS 20000
 
 typedef struct {
@@ -293,24 +293,26 @@ static int by_offset(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at;
 }
 
-/* ASCII and the Latin-1 capitals (À..Þ, as Æ Ø Å) in lower case; enough
- * to find where words may be, not to decide what they are. */
+/* text[i] in lower case: ASCII and the Latin-1 capitals (À..Þ, as Æ Ø Å);
+ * enough to find where words may be, not to decide what they are. */
+static unsigned char lower_at(const char *text, size_t i)
+{
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 'A' && c <= 'Z')
+        return (unsigned char)(c + 32);
+    if (i > 0 && (unsigned char)text[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E && c != 0x97)
+        return (unsigned char)(c + 0x20);
+    return c;
+}
+
 static char *lower_copy(const char *text, size_t len)
 {
     char *l = ark_malloc(len + 1);
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c + 32);
-        else if (i > 0 && (unsigned char)text[i - 1] == 0xC3 && c >= 0x80 && c <= 0x9E &&
-                 c != 0x97)
-            c = (unsigned char)(c + 0x20);
-        l[i] = (char)c;
-    }
+    for (size_t i = 0; i < len; i++)
+        l[i] = (char)lower_at(text, i);
     l[len] = '\0';
     return l;
 }
-
 
 static int word_byte(unsigned char c)
 {
@@ -359,51 +361,74 @@ static int table_find(const key_table *t, uint32_t v, unsigned *index)
     return 0;
 }
 
-/* Every word of text that begins with a key, in order (at most max): one
- * pass over the text, looking only at word starts. */
-static size_t find_word_keys(const char *lower, size_t len, const stem_keys *k, hit_at *out,
-                             size_t max)
+/* The places found so far, at most SNIP_MAX_HITS. */
+typedef struct {
+    hit_at *h;
+    size_t n, cap;
+} hit_list;
+
+static int hit_add(hit_list *l, size_t at, unsigned key)
+{
+    if (l->n == SNIP_MAX_HITS)
+        return 0;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->h = ark_realloc(l->h, l->cap * sizeof *l->h);
+    }
+    l->h[l->n].at = at;
+    l->h[l->n++].key = key;
+    return 1;
+}
+
+/* Every word of text that begins with a key, in order: one pass over the
+ * text, looking only at word starts, lower-casing as it goes. */
+static void find_word_keys(const char *text, size_t len, const stem_keys *k, hit_list *out)
 {
     key_table t;
     memset(t.key, 0, sizeof t.key);
     for (size_t i = 0; i < k->n; i++)
         table_add(&t, pack(k->key[i], strlen(k->key[i])), (unsigned)i);
-    size_t n = 0;
-    for (size_t i = 0; i < len && n < max; i++) {
-        if (!word_byte((unsigned char)lower[i]) || (i > 0 && word_byte((unsigned char)lower[i - 1])))
+    int in_word = 0;
+    for (size_t i = 0; i < len; i++) {
+        int starts = !in_word;
+        in_word = word_byte((unsigned char)text[i]);
+        if (!in_word || !starts)
             continue;
+        char head[3];
+        size_t n = len - i < 3 ? len - i : 3;
+        for (size_t j = 0; j < n; j++)
+            head[j] = (char)lower_at(text, i + j);
         unsigned index;
-        if ((i + 3 <= len && table_find(&t, pack(lower + i, 3), &index)) ||
-            (i + 2 <= len && table_find(&t, pack(lower + i, 2), &index))) {
-            out[n].at = i;
-            out[n++].key = index;
-        }
+        if (((n == 3 && table_find(&t, pack(head, 3), &index)) ||
+             (n >= 2 && table_find(&t, pack(head, 2), &index))) &&
+            !hit_add(out, i, index))
+            return;
     }
-    return n;
 }
 
 /* Every place a key occurs, inside words too (compound parts), in order
- * of offset (at most max): the slower search, when no word begins with one. */
-static size_t find_keys(const char *lower, size_t len, const stem_keys *k, hit_at *out, size_t max)
+ * of offset: the slower search, when no word begins with one. */
+static void find_keys(const char *text, size_t len, const stem_keys *k, hit_list *out)
 {
-    size_t n = 0;
+    char *lower = lower_copy(text, len);
     for (size_t i = 0; i < k->n; i++) {
         size_t klen = strlen(k->key[i]);
         const char *p = lower, *end = lower + len;
-        while (n < max && (p = memmem(p, (size_t)(end - p), k->key[i], klen)) != NULL) {
-            out[n].at = (size_t)(p - lower);
-            out[n++].key = (unsigned)i;
+        while ((p = memmem(p, (size_t)(end - p), k->key[i], klen)) != NULL &&
+               hit_add(out, (size_t)(p - lower), (unsigned)i))
             p += klen;
-        }
     }
-    qsort(out, n, sizeof *out, by_offset);
-    return n;
+    free(lower);
+    if (out->n)
+        qsort(out->h, out->n, sizeof *out->h, by_offset);
 }
 
 /* Up to SNIP_SLICES non-overlapping stretches of SNIP_SPREAD bytes where
- * the most distinct keys occur; their starts into starts[], in order. */
-static size_t best_stretches(const hit_at *h, size_t n, size_t *starts)
+ * the most distinct keys occur; their starts into starts[], best first, and
+ * the number of distinct keys in the best one into *most. */
+static size_t best_stretches(const hit_at *h, size_t n, size_t *starts, size_t *most)
 {
+    *most = 0;
     size_t chosen = 0;
     unsigned char *taken = ark_calloc(n ? n : 1, 1);
     for (size_t round = 0; round < SNIP_SLICES; round++) {
@@ -426,18 +451,14 @@ static size_t best_stretches(const hit_at *h, size_t n, size_t *starts)
         }
         if (best == n)
             break;
+        if (round == 0)
+            *most = best_score / 1000;
         starts[chosen++] = h[best].at;
         for (size_t i = 0; i < n; i++) /* what this stretch covers is spent */
             if (h[i].at + SNIP_SPREAD > h[best].at && h[i].at < h[best].at + 2 * SNIP_SPREAD)
                 taken[i] = 1;
     }
     free(taken);
-    for (size_t a = 1; a < chosen; a++) /* in text order */
-        for (size_t b = a; b > 0 && starts[b - 1] > starts[b]; b--) {
-            size_t t = starts[b];
-            starts[b] = starts[b - 1];
-            starts[b - 1] = t;
-        }
     return chosen;
 }
 
@@ -464,17 +485,25 @@ static char *snip_long(ana *a, const char *text, size_t len, const snip_options 
 {
     stem_keys keys = {.n = 0}, filter;
     add_keys(&keys, o->words, 1);
+    size_t nword_keys = keys.n;
     add_keys(&keys, o->stems, 1);
     add_keys(&keys, o->folds, 1);
     const stem_keys *lemmas = lemma_keys(o, &filter);
-    char *lower = lower_copy(text, len);
-    hit_at *h = ark_malloc(SNIP_MAX_HITS * sizeof *h);
-    size_t nh = find_word_keys(lower, len, &keys, h, SNIP_MAX_HITS);
-    if (nh == 0)
-        nh = find_keys(lower, len, &keys, h, SNIP_MAX_HITS);
-    free(lower);
-    size_t starts[SNIP_SLICES], nslices = best_stretches(h, nh, starts);
-    free(h);
+    hit_list hits = {NULL, 0, 0};
+    find_word_keys(text, len, &keys, &hits);
+    if (hits.n == 0)
+        find_keys(text, len, &keys, &hits);
+    size_t starts[SNIP_SLICES], most;
+    size_t nslices = best_stretches(hits.h, hits.n, starts, &most);
+    free(hits.h);
+    /* A stretch with (nearly) every word of the query is as good as a
+     * passage gets: the others are not analyzed.  Two thirds of a long
+     * question's words close together are rare enough to stop at. */
+    int all_words = nslices > 0 && 3 * most >= 2 * nword_keys;
+    if (o->enough)
+        *o->enough = nslices > 0;
+    if (all_words)
+        nslices = 1;
     if (nslices == 0)
         starts[nslices++] = 0;
     size_t nids = strset_count(o->words) + strset_count(o->stems) + strset_count(o->folds);
@@ -510,6 +539,8 @@ char *snip_make(ana *a, const char *text, size_t len, const snip_options *o, cha
 {
     if (o->match_at)
         *o->match_at = 0;
+    if (o->enough)
+        *o->enough = 1;
     if (!why && len > SNIP_WHOLE)
         return snip_long(a, text, len, o);
     ark_buf reasons = ARK_BUF_INIT;

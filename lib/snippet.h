@@ -8,6 +8,12 @@
  * words (then the most matches, then the earliest), shifted so that a little
  * context comes before the first match.  Runs of white space, line breaks
  * included, become one space; "…" marks text left out before or after.
+ *
+ * Cost is bounded, whatever the document's length: the searcher hands over
+ * the first SNIP_PREFIX bytes of a long text (the whole only when they hold
+ * none of the query's words), a long text is searched bytewise for where
+ * the query's words may be, and only the stretch holding (nearly) all of
+ * them, or else the best three, is analyzed.
  */
 #ifndef ARKIV_SNIPPET_H
 #define ARKIV_SNIPPET_H
@@ -18,6 +24,7 @@
 #include "strset.h"
 
 #define SNIP_WINDOW 30
+#define SNIP_PREFIX (32 * 1024) /* bytes of a long text looked at first */
 #define SNIP_CONTEXT 4 /* words kept before the first match */
 
 typedef struct {
@@ -29,6 +36,9 @@ typedef struct {
     int html;            /* escape &, <, >, " in the text (not in the markers) */
     size_t *match_at;    /* if not NULL: set to the offset in text of the passage's
                             first matched word (where the hit is), or 0 */
+    int *enough;         /* if not NULL: set to 0 when a long text (text may be
+                            only a document's beginning) holds none of the
+                            query's words, and the rest should be looked at */
 } snip_options;
 
 /* The snippet for text[0..len), which must be valid UTF-8; the caller frees

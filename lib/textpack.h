@@ -23,7 +23,19 @@ char *textpack(const char *text, size_t len, size_t *out_len);
  * when it is not a packed text. */
 ark_status textunpack(const char *data, size_t len, char **text, size_t *text_len);
 
+/* As textunpack, but at most about max bytes of the text's beginning, cut
+ * after a space (or at a character boundary) so that it stays valid UTF-8
+ * and ends with a whole word: only that much is decompressed, so a long
+ * document costs no more than a short one.  *whole says whether *text is
+ * all of the text. */
+ark_status textunpack_prefix(const char *data, size_t len, size_t max, char **text,
+                            size_t *text_len, int *whole);
+
 /* The stored text of docid in db (xdb_data, then textunpack). */
 ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len);
+
+/* textpack_read with textunpack_prefix. */
+ark_status textpack_read_prefix(xdb *db, unsigned docid, size_t max, char **text, size_t *len,
+                                int *whole);
 
 #endif

@@ -68,6 +68,30 @@ is "$rc" 0 "while two of them are searched"
 out=$(s --explain 'åpne rusmiljø')
 like "$out" 'Zrusmiljø' "--explain shows the Xapian query with stems"
 
+# Long documents: a snippet is looked for in the first 32 KB, and in the
+# rest only when the query's words are not there.
+mkdir -p "$T/long"
+python3 - "$T/long" <<'PY'
+import sys
+filler = "Bystyret behandlet saken om budsjettet for neste år. " * 1500  # 78 KB
+with open(sys.argv[1] + "/late.txt", "w") as f:
+    f.write("Referat fra møtet.\n\n" + filler + "Til slutt ble kvartalsrapporten om sykkelveier lagt fram.\n")
+with open(sys.argv[1] + "/early.txt", "w") as f:
+    f.write("Sykkelveier i sentrum ble drøftet først.\n\n" + filler + "Sykkelveiene ble nevnt igjen.\n")
+PY
+"$BIN/arkiv-index" --db "$T/longdb" "$T/long" > /dev/null 2>&1
+out=$("$BIN/arkiv-search" --db "$T/longdb" kvartalsrapporten 2>&1)
+like "$out" 'ble \[kvartalsrapporten\] om sykkelveier' \
+  "a word only at the end of a long document is still shown in its snippet"
+out=$("$BIN/arkiv-search" --db "$T/longdb" --json sykkelveier 2>&1)
+printf '%s' "$out" | python3 -c '
+import json, sys
+hits = {h["path"].rsplit("/", 1)[-1]: h["snippet"] for h in json.load(sys.stdin)["hits"]}
+assert "<mark>Sykkelveier</mark> i sentrum" in hits["early.txt"], hits
+assert "<mark>sykkelveier</mark> lagt fram" in hits["late.txt"], hits
+'
+ok $? "a long document's snippet shows its first passage with the words, or its last"
+
 out=$("$BIN/arkiv-search" --db "$T/nothing" Pride 2>&1); rc=$?
 is "$rc" 2 "searching a missing index exits 2"
 like "$out" 'not found|could not be opened' "and says the index is missing"

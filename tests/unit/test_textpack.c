@@ -45,8 +45,42 @@ int main(void)
     ok(round_trip(b.data, b.len, &form) && form == 'Z', "prose is compressed and comes back");
     ark_buf_free(&b);
 
+    /* the beginning of a long text, for snippets */
+    for (int i = 0; i < 2000; i++)
+        ark_buf_adds(&b, "Åpne rusmiljøer i sentrum drøftes. ");
+    packed = textpack(b.data, b.len, &plen);
     char *text;
     size_t len;
+    int whole;
+    ok(textunpack_prefix(packed, plen, 1000, &text, &len, &whole) == ARK_OK && !whole &&
+           len <= 1000 && len > 900 && memcmp(text, b.data, len) == 0 && text[len] == '\0',
+       "a prefix of a compressed text is its beginning");
+    ok(len > 0 && text[len - 1] == ' ', "and ends after a space, with whole words");
+    free(text);
+    ok(textunpack_prefix(packed, plen, 999, &text, &len, &whole) == ARK_OK &&
+           ((unsigned char)text[len - 1] < 0x80),
+       "a cut inside a character moves back to a word's end");
+    free(text);
+    ok(textunpack_prefix(packed, plen, b.len, &text, &len, &whole) == ARK_OK && whole &&
+           len == b.len && memcmp(text, b.data, len) == 0,
+       "a prefix as long as the text is all of it, said to be whole");
+    free(text);
+    is_int(textunpack_prefix(packed, plen / 2, 60000, &text, &len, &whole), ARK_ECORRUPT,
+           "a truncated stream is ARK_ECORRUPT, not a short prefix");
+    ok(text == NULL, "and leaves no text behind");
+    free(packed);
+    /* a text without spaces: cut at a character boundary */
+    ark_buf_free(&b);
+    for (int i = 0; i < 1000; i++)
+        ark_buf_adds(&b, "ø");
+    packed = textpack(b.data, b.len, &plen);
+    ok(textunpack_prefix(packed, plen, 101, &text, &len, &whole) == ARK_OK && len == 100 &&
+           !whole,
+       "without spaces the prefix ends at a whole character");
+    free(text);
+    free(packed);
+    ark_buf_free(&b);
+
     is_int(textunpack("X123", 4, &text, &len), ARK_ECORRUPT, "an unknown form is ARK_ECORRUPT");
     is_int(textunpack("Z\xff\xff\xff\x7f", 5, &text, &len), ARK_ECORRUPT,
            "a length past the limit is refused before allocating it");

@@ -1,6 +1,7 @@
 /* qbuild.c — query tree to Xapian query; the rules are in qbuild.h. */
 #include "qbuild.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -543,6 +544,22 @@ static xdb_query *combine_clauses(clauses *cl)
 /* The phrase of a group's positive bare words, stopwords included, which
  * adds weight where they stand together; NULL for fewer than two words.
  * kw holds the analyzed words of each bare-word kid. */
+/* About how many documents hold w in any form: the most of its exact
+ * spelling's and its lemmas' (each lemma term covers all its forms). */
+static unsigned word_docs(qb_ctx *c, const qword *w)
+{
+    unsigned most = 0, f;
+    if (xdb_term_freq(c->db, w->word, strlen(w->word), &f) == ARK_OK && f > most)
+        most = f;
+    for (size_t i = 0; i < w->nlemmas; i++) {
+        char *t = ark_sprintf("%s%s", ARK_PREFIX_STEM, w->lemmas[i]);
+        if (xdb_term_freq(c->db, t, strlen(t), &f) == ARK_OK && f > most)
+            most = f;
+        free(t);
+    }
+    return most;
+}
+
 static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw, xdb_query **out)
 {
     *out = NULL;
@@ -554,6 +571,18 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
         }
     }
     if (bare < 2 || total < 2 || total > QB_MAX_PROXIMITY)
+        return ARK_OK;
+    /* Checking where the words stand costs a look at the positions of
+     * every document holding them all: only worth it when one of them
+     * is rare enough to bound that (see QB_PROXIMITY_DOCS). */
+    unsigned fewest = UINT_MAX;
+    for (size_t i = 0; i < n->nkids; i++)
+        if (n->kids[i]->kind == QP_WORD && n->kids[i]->sign != QP_SIGN_EXCLUDED)
+            for (size_t j = 0; j < kw[i].n; j++) {
+                unsigned docs = word_docs(c, &kw[i].w[j]);
+                fewest = docs < fewest ? docs : fewest;
+            }
+    if (fewest > QB_PROXIMITY_DOCS)
         return ARK_OK;
     qword *all = ark_calloc(total, sizeof *all); /* borrowed words, in order */
     size_t k = 0;

@@ -52,6 +52,13 @@
  * words (some of them in every document) cost over 90 % of the search (see DESIGN.md). */
 #define QB_MAX_PROXIMITY 5
 
+/* ... and only when one of its words is in at most this many documents.
+ * The phrase is checked in every document holding all the words: on the
+ * scale corpus "mener statsråden dette er akseptabelt" (its rarest word in
+ * 2,381 of 39,438 documents) took 90 ms with the phrase and 7 ms without,
+ * and MRR@10 on the relevance sets was the same to three decimals. */
+#define QB_PROXIMITY_DOCS 1000
+
 /* Most words a "rus*" may stand for by default; more is ARK_EQUERY. */
 #define QB_MAX_WILDCARD 500
 /* All the words a query's wildcards stand for, as written and folded, are at

@@ -288,11 +288,16 @@ typedef struct {
     size_t section; /* the section the tokens have reached (they come in order) */
     unsigned wdf;   /* of the current token: ARK_HEADING_WDF in a heading */
     int in_title;   /* the tokens are the title's, not the text's */
+    strset *terms;  /* the document's unpositioned terms so far, each with the
+                       form it came from: "<prefix><term>[\0<word>]" */
+    unsigned *wdfs; /* and their wdf, by index in terms */
+    size_t wdfs_cap;
 } doc_ctx;
 
 /* Adds prefix+term to the document; with `form`, also remembers that the
- * word is a form of it (the synonym table, for phrases), once per run:
- * the set's key is "<prefix><term>\0<word>", the synonym key "<prefix><term>". */
+ * word is a form of it (the synonym table, for phrases).  Counted in
+ * d->terms and written by flush_terms: one hash lookup a token instead of
+ * a Xapian term-map insertion and a synonym-set lookup each. */
 static void add_term(doc_ctx *d, const char *prefix, const char *term, const ana_token *form)
 {
     ark_buf_reset(&d->term);
@@ -300,13 +305,32 @@ static void add_term(doc_ctx *d, const char *prefix, const char *term, const ana
     ark_buf_adds(&d->term, term);
     if (d->term.len > ARK_MAX_TERM)
         return;
-    xdb_doc_add_term(d->doc, d->term.data, d->term.len, d->wdf);
-    if (!form || d->st != ARK_OK)
-        return;
-    ark_buf_addc(&d->term, '\0');
-    ark_buf_add(&d->term, form->word, form->word_len);
-    if (strset_add(d->ix->synonyms[d->shard], d->term.data, d->term.len))
-        d->st = xdb_add_synonym(d->ix->dbs[d->shard], d->term.data, form->word, form->word_len);
+    if (form) {
+        ark_buf_addc(&d->term, '\0');
+        ark_buf_add(&d->term, form->word, form->word_len);
+    }
+    int added;
+    size_t i = strset_put(d->terms, d->term.data, d->term.len, &added);
+    if (i == d->wdfs_cap) {
+        d->wdfs_cap = d->wdfs_cap ? 2 * d->wdfs_cap : 1024;
+        d->wdfs = ark_realloc(d->wdfs, d->wdfs_cap * sizeof *d->wdfs);
+    }
+    d->wdfs[i] = added ? d->wdf : d->wdfs[i] + d->wdf;
+}
+
+/* Writes the terms add_term counted to the document, and each new (term,
+ * form) pair to the synonym set of the run, once per run: the set's key is
+ * "<prefix><term>\0<word>", the synonym key "<prefix><term>". */
+static void flush_terms(doc_ctx *d)
+{
+    for (size_t i = 0; i < strset_count(d->terms); i++) {
+        const char *key = strset_key(d->terms, i);
+        size_t len = strset_key_len(d->terms, i), tlen = strlen(key);
+        xdb_doc_add_term(d->doc, key, tlen, d->wdfs[i]);
+        if (tlen < len && d->st == ARK_OK &&
+            strset_add(d->ix->synonyms[d->shard], key, len))
+            d->st = xdb_add_synonym(d->ix->dbs[d->shard], key, key + tlen + 1, len - tlen - 1);
+    }
 }
 
 static int add_token(const ana_token *t, void *ctx)
@@ -427,7 +451,8 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
                             int to_internal)
 {
     ark_indexer *ix = r->ix;
-    doc_ctx d = {ix, shard_index(ix, uid), xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0};
+    doc_ctx d = {ix,  shard_index(ix, uid), xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0,
+                 strset_new(), NULL, 0};
     const char *text = doc->text.data ? doc->text.data : "";
     size_t len = doc->text.len;
     ana_set_lang(ix->ana, ana_detect_lang(ix->ana, text, len));
@@ -461,6 +486,10 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
         set_value(d.doc, ARK_SLOT_KIND, doc->kind);
         if (doc->kind && *doc->kind)
             add_term(&d, ARK_PREFIX_KIND, doc->kind, NULL);
+        flush_terms(&d);
+        st = d.st;
+    }
+    if (st == ARK_OK) {
         if (to_public)
             xdb_doc_add_term(d.doc, ARK_VISIBLE_PUBLIC, strlen(ARK_VISIBLE_PUBLIC), 0);
         if (to_internal)
@@ -477,6 +506,8 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
         st = xdb_replace(shard_of(ix, uid), uid, d.doc);
     }
     ark_buf_free(&d.term);
+    strset_free(d.terms);
+    free(d.wdfs);
     xdb_doc_free(d.doc);
     return st;
 }

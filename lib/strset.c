@@ -74,13 +74,14 @@ static void grow(strset *s)
         s->slots[find_slot(s, s->keys[k], s->lens[k])] = (long)k;
 }
 
-int strset_add(strset *s, const char *key, size_t len)
+size_t strset_put(strset *s, const char *key, size_t len, int *added)
 {
     if ((s->count + 1) * 2 > s->nslots)
         grow(s);
     size_t i = find_slot(s, key, len);
-    if (s->slots[i] >= 0)
-        return 0;
+    *added = s->slots[i] < 0;
+    if (!*added)
+        return (size_t)s->slots[i];
     if (s->count == s->keys_cap) {
         s->keys_cap = s->keys_cap ? s->keys_cap * 2 : 16;
         s->keys = ark_realloc(s->keys, s->keys_cap * sizeof *s->keys);
@@ -89,8 +90,14 @@ int strset_add(strset *s, const char *key, size_t len)
     s->keys[s->count] = ark_strndup(key, len);
     s->lens[s->count] = len;
     s->slots[i] = (long)s->count;
-    s->count++;
-    return 1;
+    return s->count++;
+}
+
+int strset_add(strset *s, const char *key, size_t len)
+{
+    int added;
+    strset_put(s, key, len, &added);
+    return added;
 }
 
 long strset_index(const strset *s, const char *key, size_t len)
@@ -111,4 +118,9 @@ size_t strset_count(const strset *s)
 const char *strset_key(const strset *s, size_t i)
 {
     return i < s->count ? s->keys[i] : NULL;
+}
+
+size_t strset_key_len(const strset *s, size_t i)
+{
+    return i < s->count ? s->lens[i] : 0;
 }

@@ -13,13 +13,16 @@
  * and extraction does not make them grow more than this). */
 #define TEXTPACK_MAX_TEXT (256u << 20)
 
+/* Z_BEST_SPEED: zlib's default level took about 5 % of indexing time; it
+ * packs the scale corpus's texts into 35 % of their size against 41 %,
+ * which is about 1 % of the index. */
 char *textpack(const char *text, size_t len, size_t *out_len)
 {
     if (len >= TEXTPACK_MIN && len <= TEXTPACK_MAX_TEXT) {
         uLongf zlen = compressBound((uLong)len);
         char *out = ark_malloc(5 + zlen);
         if (compress2((Bytef *)out + 5, &zlen, (const Bytef *)text, (uLong)len,
-                      Z_DEFAULT_COMPRESSION) == Z_OK &&
+                      Z_BEST_SPEED) == Z_OK &&
             zlen < len) {
             out[0] = 'Z';
             for (int i = 0; i < 4; i++)

@@ -500,8 +500,8 @@ static char *snip_long(ana *a, const char *text, size_t len, const snip_options 
      * passage gets: the others are not analyzed.  Two thirds of a long
      * question's words close together are rare enough to stop at. */
     int all_words = nslices > 0 && 3 * most >= 2 * nword_keys;
-    if (o->enough)
-        *o->enough = nslices > 0;
+    if (o->enough) /* two of the query's words together, or its only one */
+        *o->enough = nslices > 0 && most >= (nword_keys < 2 ? nword_keys : 2);
     if (all_words)
         nslices = 1;
     if (nslices == 0)

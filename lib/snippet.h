@@ -11,7 +11,7 @@
  *
  * Cost is bounded, whatever the document's length: the searcher hands over
  * the first SNIP_PREFIX bytes of a long text (the whole only when they hold
- * none of the query's words), a long text is searched bytewise for where
+ * no two of the query's words close together), a long text is searched bytewise for where
  * the query's words may be, and only the stretch holding (nearly) all of
  * them, or else the best three, is analyzed.
  */
@@ -37,8 +37,9 @@ typedef struct {
     size_t *match_at;    /* if not NULL: set to the offset in text of the passage's
                             first matched word (where the hit is), or 0 */
     int *enough;         /* if not NULL: set to 0 when a long text (text may be
-                            only a document's beginning) holds none of the
-                            query's words, and the rest should be looked at */
+                            only a document's beginning) holds no stretch with
+                            two of the query's words (or its only one), and
+                            the rest should be looked at */
 } snip_options;
 
 /* The snippet for text[0..len), which must be valid UTF-8; the caller frees

@@ -91,6 +91,9 @@ assert "<mark>Sykkelveier</mark> i sentrum" in hits["early.txt"], hits
 assert "<mark>sykkelveier</mark> lagt fram" in hits["late.txt"], hits
 '
 ok $? "a long document's snippet shows its first passage with the words, or its last"
+out=$("$BIN/arkiv-search" --db "$T/longdb" 'sykkelveier nevnt' 2>&1)
+like "$out" '\[Sykkelveiene\] ble \[nevnt\] igjen' \
+  "two query words together at the end outrank one alone in the first 32 KB"
 
 # Proximity (the bare words as a phrase that adds weight) is checked only
 # when one of the words is rare: in every document holding common words it

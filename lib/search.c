@@ -402,8 +402,9 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     size_t len = 0;
     int whole = 1, enough = 1;
     /* A snippet is looked for in the document's first SNIP_PREFIX bytes,
-     * and in the whole text only when they lack a passage with all the
-     * query's words: a long law costs about as much as a short speech. */
+     * and in the whole text only when they lack a passage with two of the
+     * query's words (or its only word): a long law then costs about as
+     * much as a short speech. */
     if (!so || (explain ? textpack_read(s->db, docid, &text, &len)
                         : textpack_read_prefix(s->db, docid, SNIP_PREFIX, &text, &len,
                                                &whole)) != ARK_OK) {

@@ -452,6 +452,8 @@ void ana_run(ana *a, ana_mode mode, const char *text, size_t len, unsigned first
 {
     ana_stats st = {0, 0, first_pos};
     coord_state cs = {0, "", 0, 0, 0};
+    if (a->lem)
+        lem_trim(a->lem); /* no entry is held between runs */
     size_t i = 0;
     int pending_join = 0;
     while (i < len) {

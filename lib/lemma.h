@@ -8,8 +8,9 @@
  * word gets that the dictionary does not know.  Numbers get no lemma.
  *
  * Lookups are cached per word (a real archive's vocabulary is Zipfian, and
- * hunspell is slow): the entry returned is valid until lem_close, except once
- * the cache is full (lem_cache_full), when it is valid until the next lookup. */
+ * hunspell is slow): the entry returned is valid until the next lem_trim or
+ * lem_close, except once the cache is full (lem_cache_full), when it is valid
+ * until the next lookup. */
 #ifndef ARKIV_LEMMA_H
 #define ARKIV_LEMMA_H
 
@@ -40,7 +41,12 @@ void lem_close(lem *l);
 /* The entry for word (NFC, case-folded UTF-8) in language lang; never NULL. */
 const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang);
 
-/* Whether the cache holds as many words as it will (4 million). */
+/* Whether the cache holds as many words as it will within one run (4
+ * million). */
 int lem_cache_full(const lem *l);
+
+/* Empties the cache if it holds more than its share of words (300,000),
+ * which invalidates every entry: called when a run of the analyzer begins. */
+void lem_trim(lem *l);
 
 #endif

@@ -327,8 +327,7 @@ static void flush_terms(doc_ctx *d)
         const char *key = strset_key(d->terms, i);
         size_t len = strset_key_len(d->terms, i), tlen = strlen(key);
         xdb_doc_add_term(d->doc, key, tlen, d->wdfs[i]);
-        if (tlen < len && d->st == ARK_OK &&
-            strset_add(d->ix->synonyms[d->shard], key, len))
+        if (tlen < len && d->st == ARK_OK && strset_add(d->ix->synonyms[d->shard], key, len))
             d->st = xdb_add_synonym(d->ix->dbs[d->shard], key, key + tlen + 1, len - tlen - 1);
     }
 }
@@ -451,7 +450,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
                             int to_internal)
 {
     ark_indexer *ix = r->ix;
-    doc_ctx d = {ix,  shard_index(ix, uid), xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0,
+    doc_ctx d = {ix, shard_index(ix, uid), xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0,
                  strset_new(), NULL, 0};
     const char *text = doc->text.data ? doc->text.data : "";
     size_t len = doc->text.len;

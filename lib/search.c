@@ -405,9 +405,12 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
      * and in the whole text only when they lack a passage with two of the
      * query's words (or its only word): a long law then costs about as
      * much as a short speech. */
-    if (!so || (explain ? textpack_read(s->db, docid, &text, &len)
-                        : textpack_read_prefix(s->db, docid, SNIP_PREFIX, &text, &len,
-                                               &whole)) != ARK_OK) {
+    ark_status read = ARK_ENOTFOUND;
+    if (so && explain)
+        read = textpack_read(s->db, docid, &text, &len);
+    else if (so)
+        read = textpack_read_prefix(s->db, docid, SNIP_PREFIX, &text, &len, &whole);
+    if (read != ARK_OK) {
         h->snippet = ark_strdup("");
         if (data)
             place_hit(data, 0, h);
@@ -517,7 +520,8 @@ static ark_status search_once(ark_searcher *s, const char *query, const ark_sear
                            o && o->mark_open ? o->mark_open : "<mark>",
                            o && o->mark_close ? o->mark_close : "</mark>",
                            o ? o->html : 0,
-                           NULL, NULL};
+                           NULL,
+                           NULL};
         const snip_options *sop = o && o->no_snippets ? NULL : &so;
         st = run(s, q, o, sop, filters_only, out);
         if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)

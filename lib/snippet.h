@@ -25,7 +25,7 @@
 
 #define SNIP_WINDOW 30
 #define SNIP_PREFIX (32 * 1024) /* bytes of a long text looked at first */
-#define SNIP_CONTEXT 4 /* words kept before the first match */
+#define SNIP_CONTEXT 4          /* words kept before the first match */
 
 typedef struct {
     const strset *words; /* exact words to mark */

@@ -21,9 +21,8 @@ char *textpack(const char *text, size_t len, size_t *out_len)
     if (len >= TEXTPACK_MIN && len <= TEXTPACK_MAX_TEXT) {
         uLongf zlen = compressBound((uLong)len);
         char *out = ark_malloc(5 + zlen);
-        if (compress2((Bytef *)out + 5, &zlen, (const Bytef *)text, (uLong)len,
-                      Z_BEST_SPEED) == Z_OK &&
-            zlen < len) {
+        int rc = compress2((Bytef *)out + 5, &zlen, (const Bytef *)text, (uLong)len, Z_BEST_SPEED);
+        if (rc == Z_OK && zlen < len) {
             out[0] = 'Z';
             for (int i = 0; i < 4; i++)
                 out[1 + i] = (char)((len >> (8 * i)) & 0xff);
@@ -130,7 +129,7 @@ static long inflate_prefix(const char *data, size_t len, char *out, size_t max)
 }
 
 ark_status textunpack_prefix(const char *data, size_t len, size_t max, char **text,
-                            size_t *text_len, int *whole)
+                             size_t *text_len, int *whole)
 {
     *text = NULL;
     *text_len = 0;

@@ -29,7 +29,7 @@ ark_status textunpack(const char *data, size_t len, char **text, size_t *text_le
  * document costs no more than a short one.  *whole says whether *text is
  * all of the text. */
 ark_status textunpack_prefix(const char *data, size_t len, size_t max, char **text,
-                            size_t *text_len, int *whole);
+                             size_t *text_len, int *whole);
 
 /* The stored text of docid in db (xdb_data, then textunpack). */
 ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len);

@@ -74,8 +74,7 @@ int main(void)
     for (int i = 0; i < 1000; i++)
         ark_buf_adds(&b, "ø");
     packed = textpack(b.data, b.len, &plen);
-    ok(textunpack_prefix(packed, plen, 101, &text, &len, &whole) == ARK_OK && len == 100 &&
-           !whole,
+    ok(textunpack_prefix(packed, plen, 101, &text, &len, &whole) == ARK_OK && len == 100 && !whole,
        "without spaces the prefix ends at a whole character");
     free(text);
     free(packed);

@@ -15,9 +15,9 @@
 
 /* The cache is emptied when a run of the analyzer begins with more words
  * than this in it (lem_trim), so that an indexer or a daemon stays within
- * its memory however large the archive: about 60 MB.  The scale corpus
- * (482 MB of text) has 578,000 distinct words; the frequent ones come
- * back within a document or two. */
+ * its memory however large the archive: an entry costs about 370 bytes, so
+ * about 110 MB.  The scale corpus (482 MB of text) has 578,000 distinct
+ * words; the frequent ones come back within a document or two. */
 #define CACHE_WORDS 300000
 /* Past this many cached words within one run (a hostile document of
  * millions of distinct words), entries are computed into a scratch entry. */
@@ -43,6 +43,15 @@ static void entry_free(lem_entry *e)
     for (size_t i = 0; i < e->nparts; i++)
         free((char *)e->parts[i]);
     memset(e, 0, sizeof *e);
+}
+
+/* Frees every cached entry (not the cache's own arrays). */
+static void free_entries(cache *c)
+{
+    for (size_t k = 0; c->words && k < strset_count(c->words); k++) {
+        entry_free(c->entries[k]);
+        free(c->entries[k]);
+    }
 }
 
 ark_status lem_open(const char *dir, lem **out, char **err)
@@ -76,10 +85,7 @@ void lem_close(lem *l)
     for (int i = 0; i < LEM_LANGS; i++) {
         dict_close(l->dicts[i]);
         cache *c = &l->caches[i];
-        for (size_t k = 0; c->words && k < strset_count(c->words); k++) {
-            entry_free(c->entries[k]);
-            free(c->entries[k]);
-        }
+        free_entries(c);
         free(c->entries);
         strset_free(c->words);
     }
@@ -229,21 +235,17 @@ const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
     return c->entries[n];
 }
 
-static void cache_clear(cache *c)
-{
-    for (size_t k = 0; k < strset_count(c->words); k++) {
-        entry_free(c->entries[k]);
-        free(c->entries[k]);
-    }
-    strset_free(c->words);
-    c->words = strset_new();
-}
 
 void lem_trim(lem *l)
 {
-    for (int i = 0; i < LEM_LANGS; i++)
-        if (strset_count(l->caches[i].words) > CACHE_WORDS)
-            cache_clear(&l->caches[i]);
+    for (int i = 0; i < LEM_LANGS; i++) {
+        cache *c = &l->caches[i];
+        if (strset_count(c->words) > CACHE_WORDS) {
+            free_entries(c);
+            strset_free(c->words);
+            c->words = strset_new();
+        }
+    }
 }
 
 int lem_cache_full(const lem *l)

@@ -541,9 +541,6 @@ static xdb_query *combine_clauses(clauses *cl)
     return base;
 }
 
-/* The phrase of a group's positive bare words, stopwords included, which
- * adds weight where they stand together; NULL for fewer than two words.
- * kw holds the analyzed words of each bare-word kid. */
 /* About how many documents hold w in any form: the most of its exact
  * spelling's and its lemmas' (each lemma term covers all its forms). */
 static unsigned word_docs(qb_ctx *c, const qword *w)
@@ -560,6 +557,10 @@ static unsigned word_docs(qb_ctx *c, const qword *w)
     return most;
 }
 
+/* The phrase of a group's positive bare words, stopwords included, which
+ * adds weight where they stand together; NULL for fewer than two words, or
+ * when none of them is rare.  kw holds the analyzed words of each bare-word
+ * kid. */
 static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw, xdb_query **out)
 {
     *out = NULL;
@@ -572,18 +573,6 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
     }
     if (bare < 2 || total < 2 || total > QB_MAX_PROXIMITY)
         return ARK_OK;
-    /* Checking where the words stand costs a look at the positions of
-     * every document holding them all: only worth it when one of them
-     * is rare enough to bound that (see QB_PROXIMITY_DOCS). */
-    unsigned fewest = UINT_MAX;
-    for (size_t i = 0; i < n->nkids; i++)
-        if (n->kids[i]->kind == QP_WORD && n->kids[i]->sign != QP_SIGN_EXCLUDED)
-            for (size_t j = 0; j < kw[i].n; j++) {
-                unsigned docs = word_docs(c, &kw[i].w[j]);
-                fewest = docs < fewest ? docs : fewest;
-            }
-    if (fewest > QB_PROXIMITY_DOCS)
-        return ARK_OK;
     qword *all = ark_calloc(total, sizeof *all); /* borrowed words, in order */
     size_t k = 0;
     for (size_t i = 0; i < n->nkids; i++) {
@@ -592,7 +581,15 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
             k += kw[i].n;
         }
     }
-    ark_status st = phrase_query(c, 0, all, total, out);
+    /* Checking where the words stand costs a look at the positions of
+     * every document holding them all: only worth it when one of them
+     * is rare enough to bound that (see QB_PROXIMITY_DOCS). */
+    unsigned fewest = UINT_MAX;
+    for (size_t i = 0; i < total; i++) {
+        unsigned docs = word_docs(c, &all[i]);
+        fewest = docs < fewest ? docs : fewest;
+    }
+    ark_status st = fewest <= QB_PROXIMITY_DOCS ? phrase_query(c, 0, all, total, out) : ARK_OK;
     free(all);
     return st;
 }

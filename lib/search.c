@@ -398,19 +398,19 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     h->kind = json_str(data, "kind");
     h->access = json_str(data, "access");
     h->format = json_str(data, "format");
-    char *text = NULL;
-    size_t len = 0;
-    int whole = 1, enough = 1;
     /* A snippet is looked for in the document's first SNIP_PREFIX bytes,
      * and in the whole text only when they lack a passage with two of the
      * query's words (or its only word): a long law then costs about as
-     * much as a short speech. */
-    ark_status read = ARK_ENOTFOUND;
-    if (so && explain)
-        read = textpack_read(s->db, docid, &text, &len);
-    else if (so)
-        read = textpack_read_prefix(s->db, docid, SNIP_PREFIX, &text, &len, &whole);
+     * much as a short speech.  The stored text is read once. */
+    char *packed = NULL, *text = NULL;
+    size_t plen, len = 0;
+    int whole = 1, enough = 1;
+    ark_status read = so ? xdb_data(s->db, docid, &packed, &plen) : ARK_ENOTFOUND;
+    if (read == ARK_OK)
+        read = explain ? textunpack(packed, plen, &text, &len)
+                       : textunpack_prefix(packed, plen, SNIP_PREFIX, &text, &len, &whole);
     if (read != ARK_OK) {
+        free(packed);
         h->snippet = ark_strdup("");
         if (data)
             place_hit(data, 0, h);
@@ -423,12 +423,13 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     local.enough = &enough;
     h->snippet = snip_make(s->ana, text, len, &local, explain ? &h->why : NULL);
     char *all;
-    if (!whole && !enough && textpack_read(s->db, docid, &all, &len) == ARK_OK) {
+    if (!whole && !enough && textunpack(packed, plen, &all, &len) == ARK_OK) {
         free(text);
         free(h->snippet);
         text = all;
         h->snippet = snip_make(s->ana, text, len, &local, NULL);
     }
+    free(packed);
     place_hit(data, at, h);
     json_decref(data);
     free(text);

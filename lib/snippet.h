@@ -11,9 +11,9 @@
  *
  * Cost is bounded, whatever the document's length: the searcher hands over
  * the first SNIP_PREFIX bytes of a long text (the whole only when they hold
- * no two of the query's words close together), a long text is searched bytewise for where
- * the query's words may be, and only the stretch holding (nearly) all of
- * them, or else the best three, is analyzed.
+ * no two of the query's words close together), a long text is searched
+ * bytewise for where the query's words may be, and only the stretch holding
+ * (nearly) all of them, or else the best three, is analyzed.
  */
 #ifndef ARKIV_SNIPPET_H
 #define ARKIV_SNIPPET_H

@@ -34,8 +34,4 @@ ark_status textunpack_prefix(const char *data, size_t len, size_t max, char **te
 /* The stored text of docid in db (xdb_data, then textunpack). */
 ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len);
 
-/* textpack_read with textunpack_prefix. */
-ark_status textpack_read_prefix(xdb *db, unsigned docid, size_t max, char **text, size_t *len,
-                                int *whole);
-
 #endif

@@ -59,7 +59,7 @@ int main(void)
     free(text);
     ok(textunpack_prefix(packed, plen, 999, &text, &len, &whole) == ARK_OK &&
            ((unsigned char)text[len - 1] < 0x80),
-       "a cut inside a character moves back to a word's end");
+       "a cut at another length still ends after a whole word");
     free(text);
     ok(textunpack_prefix(packed, plen, b.len, &text, &len, &whole) == ARK_OK && whole &&
            len == b.len && memcmp(text, b.data, len) == 0,

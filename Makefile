@@ -36,9 +36,9 @@ WARN := -Wall -Wextra -Werror
 # flags, which is after `deps` has installed the packages on a fresh machine.
 PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma zlib)
 PKG_LIBS = $(shell pkg-config --libs libutf8proc jansson hunspell libxml-2.0 poppler-glib cairo liblzma zlib) $(shell xapian-config --libs)
-CFLAGS = -std=c11 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(PKG_CFLAGS)
+CFLAGS = -std=c11 -pthread $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(PKG_CFLAGS)
 CXXFLAGS = -std=c++17 $(WARN) $(OPT) -g $(SAN) -MMD -MP -Ilib $(shell xapian-config --cxxflags)
-LDFLAGS = $(SAN)
+LDFLAGS = -pthread $(SAN)
 LDLIBS = $(PKG_LIBS) -lstdc++ -lm
 
 ifeq ($(V),1)

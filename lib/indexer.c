@@ -22,6 +22,7 @@
 #include "arkiv.h"
 #include "dbformat.h"
 #include "dbswap.h"
+#include "dbwriter.h"
 #include "docfile.h"
 #include "extract.h"
 #include "minutes.h"
@@ -40,12 +41,17 @@
  * indexer's peak RSS at 511 MB against 649 MB for 1,000, in the same time
  * (478 s against 460 s, one run each) and a smaller index (1576 MB, 1669). */
 #define DEFAULT_BATCH 250
+/* Documents built and waiting for the writer thread: enough to keep it
+ * busy while the next one is analyzed, few enough that large documents
+ * waiting add little to the peak RSS. */
+#define WRITER_QUEUE 8
 /* The signature of a document imported from JSON Lines: this, then the
  * record's hash. */
 #define JSONL_SIGNATURE "jsonl "
 
 struct ark_indexer {
-    xdb **dbs;  /* the shards; one for an index of one database */
+    xdb **dbs;    /* the shards; one for an index of one database */
+    char **paths; /* and where they are */
     unsigned n;
     char *path; /* the index directory */
     ana *ana;
@@ -66,6 +72,7 @@ typedef struct {
     ark_status fatal; /* an error of the index itself: the run stops */
     catalogue *cat;   /* of the root being walked, or NULL */
     int had_tree;     /* a directory or file root was walked (not only JSON Lines) */
+    dbw *writer;      /* applies the run's writes (dbwriter.h) */
 } run_state;
 
 static void set_error(ark_indexer *ix, const char *msg)
@@ -76,8 +83,8 @@ static void set_error(ark_indexer *ix, const char *msg)
 
 /* Opens one shard (or the one database) for writing, checking its format
  * and analysis; *mode is the analysis it has. */
-static ark_status open_shard(const char *path, const char *analysis, xdb **db,
-                             const char **mode, char **err)
+static ark_status open_shard(const char *path, const char *analysis, xdb **db, const char **mode,
+                             char **err)
 {
     ark_status st = xdb_open(path, 1, db, err);
     if (st != ARK_OK)
@@ -100,7 +107,8 @@ static ark_status index_layout(const char *dbpath, unsigned shards, shard_list *
     struct stat st;
     if (stat(dbpath, &st) == 0 && S_ISREG(st.st_mode)) {
         *err = ark_sprintf("%s is a file; an index is written by its directory (the one that "
-                           "holds %s)", dbpath, SHARDS_STUB);
+                           "holds %s)",
+                           dbpath, SHARDS_STUB);
         return ARK_EINVAL;
     }
     if (!sharded && shards > 1) {
@@ -153,8 +161,10 @@ ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, un
     if (st == ARK_OK) {
         ix->dbs = ark_calloc(l.n, sizeof *ix->dbs);
         ix->synonyms = ark_calloc(l.n, sizeof *ix->synonyms);
+        ix->paths = ark_calloc(l.n, sizeof *ix->paths);
         for (size_t i = 0; st == ARK_OK && i < l.n; i++, ix->n++) {
             ix->synonyms[i] = strset_new();
+            ix->paths[i] = ark_strdup(l.v[i].where);
             /* the first shard's analysis, for a new one, is asked for */
             st = open_shard(l.v[i].where, i ? mode : analysis, &ix->dbs[i], &mode, &e);
         }
@@ -188,7 +198,9 @@ void ark_indexer_close(ark_indexer *ix)
     for (unsigned i = 0; i < ix->n; i++) {
         xdb_close(ix->dbs[i]);
         strset_free(ix->synonyms[i]);
+        free(ix->paths[i]);
     }
+    free(ix->paths);
     free(ix->synonyms);
     free(ix->dbs);
     ana_free(ix->ana);
@@ -229,43 +241,38 @@ static ark_status fatal(run_state *r, xdb *db, ark_status st)
     return st;
 }
 
-/* Commits every shard.  A kill between two shards' commits leaves the
- * later ones a batch behind; each shard stays whole, and the next run
- * writes what they miss. */
+/* The writer's first failure, if any, becomes the run's. */
+static ark_status writer_check(run_state *r)
+{
+    const char *err;
+    ark_status st = dbw_status(r->writer, &err);
+    if (st != ARK_OK && r->fatal == ARK_OK) {
+        set_error(r->ix, err);
+        r->fatal = st;
+    }
+    return r->fatal;
+}
+
+/* Commits every shard (dbwriter.c: a failure on one leaves the later ones
+ * a batch behind, each whole). */
 static ark_status commit_batch(run_state *r)
 {
     if (!r->in_transaction)
         return ARK_OK;
     r->in_transaction = 0;
     r->in_batch = 0;
-    for (unsigned i = 0; i < r->ix->n; i++) {
-        ark_status st = xdb_commit(r->ix->dbs[i]);
-        if (st != ARK_OK) {
-            fatal(r, r->ix->dbs[i], st);
-            while (++i < r->ix->n) /* the rest stay as of their last commit */
-                xdb_cancel(r->ix->dbs[i]);
-            return st;
-        }
-    }
-    return ARK_OK;
+    dbw_commit(r->writer);
+    return writer_check(r);
 }
 
 /* Counts one change, opening a transaction before the first of a batch. */
 static ark_status begin_change(run_state *r)
 {
     if (!r->in_transaction) {
-        for (unsigned i = 0; i < r->ix->n; i++) {
-            ark_status st = xdb_begin(r->ix->dbs[i]);
-            if (st != ARK_OK) {
-                fatal(r, r->ix->dbs[i], st);
-                while (i-- > 0)
-                    xdb_cancel(r->ix->dbs[i]);
-                return st;
-            }
-        }
+        dbw_begin(r->writer);
         r->in_transaction = 1;
     }
-    return ARK_OK;
+    return writer_check(r);
 }
 
 static ark_status end_change(run_state *r)
@@ -273,7 +280,7 @@ static ark_status end_change(run_state *r)
     unsigned batch = r->opts && r->opts->batch_docs ? r->opts->batch_docs : DEFAULT_BATCH;
     if (++r->in_batch >= batch)
         return commit_batch(r);
-    return ARK_OK;
+    return writer_check(r);
 }
 
 /* ---- building one document ---- */
@@ -281,9 +288,9 @@ static ark_status end_change(run_state *r)
 typedef struct {
     ark_indexer *ix;
     unsigned shard; /* the shard the document goes to: its synonyms go there too */
+    ark_buf syn;    /* new synonym pairs for the shard, "key\0term\0" each */
     xdb_doc *doc;
     ark_buf term;
-    ark_status st;
     const ark_doc *src;
     size_t section; /* the section the tokens have reached (they come in order) */
     unsigned wdf;   /* of the current token: ARK_HEADING_WDF in a heading */
@@ -327,8 +334,10 @@ static void flush_terms(doc_ctx *d)
         const char *key = strset_key(d->terms, i);
         size_t len = strset_key_len(d->terms, i), tlen = strlen(key);
         xdb_doc_add_term(d->doc, key, tlen, d->wdfs[i]);
-        if (tlen < len && d->st == ARK_OK && strset_add(d->ix->synonyms[d->shard], key, len))
-            d->st = xdb_add_synonym(d->ix->dbs[d->shard], key, key + tlen + 1, len - tlen - 1);
+        if (tlen < len && strset_add(d->ix->synonyms[d->shard], key, len)) {
+            ark_buf_add(&d->syn, key, len);
+            ark_buf_addc(&d->syn, '\0');
+        }
     }
 }
 
@@ -339,10 +348,10 @@ static int add_token(const ana_token *t, void *ctx)
     while (!d->in_title && d->section < src->nsections &&
            src->sections[d->section].heading_end <= t->start)
         d->section++;
-    d->wdf = !d->in_title && d->section < src->nsections &&
-                     src->sections[d->section].start <= t->start
-                 ? ARK_HEADING_WDF
-                 : 1;
+    d->wdf =
+        !d->in_title && d->section < src->nsections && src->sections[d->section].start <= t->start
+            ? ARK_HEADING_WDF
+            : 1;
     xdb_doc_add_posting(d->doc, t->word, t->word_len, t->pos, d->wdf);
     for (size_t i = 0; i < t->nlemmas; i++)
         add_term(d, ARK_PREFIX_STEM, t->lemmas[i], t);
@@ -350,7 +359,7 @@ static int add_token(const ana_token *t, void *ctx)
         add_term(d, ARK_PREFIX_VARIANT, t->variants[i], t);
     for (size_t i = 0; i < t->nparts; i++)
         add_term(d, ARK_PREFIX_PART, t->parts[i], NULL);
-    return d->st != ARK_OK;
+    return 0;
 }
 
 /* Writes one glossary entry both ways into the synonym table, once a run. */
@@ -363,9 +372,10 @@ static void add_abbrev_pair(doc_ctx *d, const char *from, const char *to)
     ark_buf_adds(&d->term, from);
     ark_buf_addc(&d->term, '\0');
     ark_buf_adds(&d->term, to);
-    if (strset_add(d->ix->synonyms[d->shard], d->term.data, d->term.len) &&
-        d->st == ARK_OK)
-        d->st = xdb_add_synonym(d->ix->dbs[d->shard], d->term.data, to, strlen(to));
+    if (strset_add(d->ix->synonyms[d->shard], d->term.data, d->term.len)) {
+        ark_buf_add(&d->syn, d->term.data, d->term.len);
+        ark_buf_addc(&d->syn, '\0');
+    }
 }
 
 static void add_glossary_entry(void *ctx, const char *abbr, size_t abbr_len, const char *exp,
@@ -418,11 +428,11 @@ static char *doc_meta(const ark_doc *doc, size_t *len)
     for (size_t i = 0; i < doc->nsections; i++) {
         const doc_section *sec = &doc->sections[i];
         json_array_append_new(
-            secs, json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:s}", "number", (int)sec->number,
-                            "heading", sec->heading ? sec->heading : "", "presenter",
-                            string_or_null(sec->presenter), "start", (json_int_t)sec->start,
-                            "body", (json_int_t)sec->heading_end, "end", (json_int_t)sec->end,
-                            "access", doc_access_name(sec->access)));
+            secs,
+            json_pack("{s:i, s:s, s:o, s:I, s:I, s:I, s:s}", "number", (int)sec->number, "heading",
+                      sec->heading ? sec->heading : "", "presenter", string_or_null(sec->presenter),
+                      "start", (json_int_t)sec->start, "body", (json_int_t)sec->heading_end, "end",
+                      (json_int_t)sec->end, "access", doc_access_name(sec->access)));
     }
     json_object_set_new(o, "sections", secs);
     if (doc->extra)
@@ -443,15 +453,24 @@ static void set_value(xdb_doc *doc, unsigned slot, const char *v)
         xdb_doc_set_value(doc, slot, v, strlen(v));
 }
 
-/* Writes one Xapian document for doc under uid, visible to public readers,
- * staff, or both. */
-static ark_status write_doc(run_state *r, const char *uid, const char *rel, const char *id,
-                            const ark_doc *doc, const char *signature, int to_public,
-                            int to_internal)
+/* Builds one Xapian document for doc under uid, visible to public readers,
+ * staff, or both, and queues it for the writer. */
+static void write_doc(run_state *r, const char *uid, const char *rel, const char *id,
+                      const ark_doc *doc, const char *signature, int to_public, int to_internal)
 {
     ark_indexer *ix = r->ix;
-    doc_ctx d = {ix, shard_index(ix, uid), xdb_doc_new(), ARK_BUF_INIT, ARK_OK, doc, 0, 1, 0,
-                 strset_new(), NULL, 0};
+    doc_ctx d = {ix,
+                 shard_index(ix, uid),
+                 ARK_BUF_INIT,
+                 xdb_doc_new(),
+                 ARK_BUF_INIT,
+                 doc,
+                 0,
+                 1,
+                 0,
+                 strset_new(),
+                 NULL,
+                 0};
     const char *text = doc->text.data ? doc->text.data : "";
     size_t len = doc->text.len;
     ana_set_lang(ix->ana, ana_detect_lang(ix->ana, text, len));
@@ -461,7 +480,7 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
                            doc->glossary[i].expansion, strlen(doc->glossary[i].expansion));
     ana_stats stats;
     ana_run(ix->ana, ANA_DOCUMENT, text, len, 1, add_token, &d, &stats);
-    if (doc->title && *doc->title && d.st == ARK_OK) {
+    if (doc->title && *doc->title) {
         /* the title is searchable too (a catalogue's, a record's), after a
          * gap of positions so that no phrase runs from the text into it */
         d.in_title = 1;
@@ -469,71 +488,64 @@ static ark_status write_doc(run_state *r, const char *uid, const char *rel, cons
                 stats.next_pos + ARK_TITLE_GAP, add_token, &d, NULL);
     }
     d.wdf = 1;
-    ark_status st = d.st;
-    if (st == ARK_OK) {
-        char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
-        xdb_doc_set_value(d.doc, ARK_SLOT_ID, id, strlen(id));
-        set_value(d.doc, ARK_SLOT_TITLE, doc->title);
-        xdb_doc_set_value(d.doc, ARK_SLOT_PATH, rel, strlen(rel));
-        xdb_doc_set_value(d.doc, ARK_SLOT_SIGNATURE, signature, strlen(signature));
-        if (doc_period(doc->date, doc->date_end, from, to)) {
-            char year[5] = {from[0], from[1], from[2], from[3], 0};
-            set_value(d.doc, ARK_SLOT_DATE_FROM, from);
-            set_value(d.doc, ARK_SLOT_DATE_TO, to);
-            set_value(d.doc, ARK_SLOT_YEAR, year);
-        }
-        set_value(d.doc, ARK_SLOT_KIND, doc->kind);
-        if (doc->kind && *doc->kind)
-            add_term(&d, ARK_PREFIX_KIND, doc->kind, NULL);
-        flush_terms(&d);
-        st = d.st;
+    char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
+    xdb_doc_set_value(d.doc, ARK_SLOT_ID, id, strlen(id));
+    set_value(d.doc, ARK_SLOT_TITLE, doc->title);
+    xdb_doc_set_value(d.doc, ARK_SLOT_PATH, rel, strlen(rel));
+    xdb_doc_set_value(d.doc, ARK_SLOT_SIGNATURE, signature, strlen(signature));
+    if (doc_period(doc->date, doc->date_end, from, to)) {
+        char year[5] = {from[0], from[1], from[2], from[3], 0};
+        set_value(d.doc, ARK_SLOT_DATE_FROM, from);
+        set_value(d.doc, ARK_SLOT_DATE_TO, to);
+        set_value(d.doc, ARK_SLOT_YEAR, year);
     }
-    if (st == ARK_OK) {
-        if (to_public)
-            xdb_doc_add_term(d.doc, ARK_VISIBLE_PUBLIC, strlen(ARK_VISIBLE_PUBLIC), 0);
-        if (to_internal)
-            xdb_doc_add_term(d.doc, ARK_VISIBLE_INTERNAL, strlen(ARK_VISIBLE_INTERNAL), 0);
-        size_t mlen;
-        char *meta = doc_meta(doc, &mlen);
-        xdb_doc_set_value(d.doc, ARK_SLOT_META, meta, mlen);
-        free(meta);
-        size_t plen;
-        char *packed = textpack(text, len, &plen);
-        xdb_doc_set_data(d.doc, packed, plen);
-        free(packed);
-        xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
-        st = xdb_replace(shard_of(ix, uid), uid, d.doc);
-    }
+    set_value(d.doc, ARK_SLOT_KIND, doc->kind);
+    if (doc->kind && *doc->kind)
+        add_term(&d, ARK_PREFIX_KIND, doc->kind, NULL);
+    flush_terms(&d);
+    if (to_public)
+        xdb_doc_add_term(d.doc, ARK_VISIBLE_PUBLIC, strlen(ARK_VISIBLE_PUBLIC), 0);
+    if (to_internal)
+        xdb_doc_add_term(d.doc, ARK_VISIBLE_INTERNAL, strlen(ARK_VISIBLE_INTERNAL), 0);
+    size_t mlen;
+    char *meta = doc_meta(doc, &mlen);
+    xdb_doc_set_value(d.doc, ARK_SLOT_META, meta, mlen);
+    free(meta);
+    size_t plen;
+    char *packed = textpack(text, len, &plen);
+    xdb_doc_set_data(d.doc, packed, plen);
+    free(packed);
+    xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
+    /* the writer owns the document now, and applies it in turn */
+    dbw_replace(r->writer, d.shard, uid, signature, d.doc, d.syn.data, d.syn.len);
+    ark_buf_free(&d.syn);
     ark_buf_free(&d.term);
     strset_free(d.terms);
     free(d.wdfs);
-    xdb_doc_free(d.doc);
-    return st;
 }
 
 /* Writes a file's documents: the full one under uid, and, when the file is
  * public but has internal passages, its public view under P<path>.  id is
  * the id users see. */
-static ark_status write_file(run_state *r, const char *uid, const char *rel, const char *id,
-                             const ark_doc *doc, const char *signature)
+static void write_file(run_state *r, const char *uid, const char *rel, const char *id,
+                       const ark_doc *doc, const char *signature)
 {
     int internal = doc->access == DOC_INTERNAL, passages = doc_has_internal_passages(doc);
-    ark_status st = write_doc(r, uid, rel, id, doc, signature, !internal && !passages, 1);
+    write_doc(r, uid, rel, id, doc, signature, !internal && !passages, 1);
     char *puid = ark_sprintf("%s%s", ARK_PREFIX_PUBLIC_UID, rel);
-    if (st == ARK_OK && passages) {
+    if (passages) {
         ark_doc view;
         doc_public_view(doc, &view);
-        st = write_doc(r, puid, rel, id, &view, signature, 1, 0);
+        write_doc(r, puid, rel, id, &view, signature, 1, 0);
         doc_free(&view);
-    } else if (st == ARK_OK) {
-        st = xdb_delete(shard_of(r->ix, puid), puid); /* a view from before, if any; none is no error */
+    } else {
+        dbw_delete(r->writer, shard_index(r->ix, puid), puid); /* a view from before, if any */
     }
     free(puid);
-    return st;
 }
 
 /* Writes doc (a new one, or a change to one that existed) in the batch and
- * counts it; warning (may be NULL) is reported for `where` once written. */
+ * counts it; warning (may be NULL) is reported for `where`. */
 static ark_status store(run_state *r, const char *uid, const char *rel, const char *id,
                         const ark_doc *doc, const char *sig, int existed, const char *where,
                         const char *warning)
@@ -541,14 +553,14 @@ static ark_status store(run_state *r, const char *uid, const char *rel, const ch
     ark_status s = begin_change(r);
     if (s != ARK_OK)
         return s;
-    s = write_file(r, uid, rel, id, doc, sig);
+    write_file(r, uid, rel, id, doc, sig);
     if (existed)
         r->counts->updated++;
     else
         r->counts->added++;
-    if (s == ARK_OK && warning)
+    if (warning)
         report(r, where, ARK_OK, warning);
-    return s == ARK_OK ? end_change(r) : fatal(r, shard_of(r->ix, uid), s);
+    return end_change(r);
 }
 
 /* ---- one file ---- */
@@ -566,23 +578,35 @@ typedef struct {
     unsigned docid; /* 0: not in the index */
 } stored_sig;
 
+/* Parses a signature value into s; zeros if it is not a file's. */
+static void parse_sig(const char *v, stored_sig *s)
+{
+    if (sscanf(v, "%llu %llu %" SCNx64 " %" SCNx64, &s->size, &s->mtime, &s->hash, &s->entry) != 4)
+        s->size = s->mtime = s->hash = s->entry = 0;
+}
+
+/* The docid (0: none; DBW_UNCOMMITTED) and signature (*sig, NULL if none)
+ * of the document with unique term uid, as of the writes queued so far. */
+static ark_status find_stored(run_state *r, const char *uid, unsigned *docid, char **sig)
+{
+    const char *err;
+    ark_status st = dbw_find(r->writer, shard_index(r->ix, uid), uid, docid, sig, &err);
+    if (st != ARK_OK && r->fatal == ARK_OK) {
+        set_error(r->ix, err ? err : "");
+        r->fatal = st;
+    }
+    return st;
+}
+
 static ark_status lookup(run_state *r, const char *uid, stored_sig *s)
 {
     memset(s, 0, sizeof *s);
-    xdb *db = shard_of(r->ix, uid);
-    ark_status st = xdb_find(db, uid, &s->docid);
-    if (st == ARK_ENOTFOUND)
-        return ARK_OK;
-    if (st != ARK_OK)
-        return st;
     char *v;
-    st = xdb_value(db, s->docid, ARK_SLOT_SIGNATURE, &v);
-    if (st != ARK_OK)
-        return st;
-    if (sscanf(v, "%llu %llu %" SCNx64 " %" SCNx64, &s->size, &s->mtime, &s->hash, &s->entry) != 4)
-        s->size = s->mtime = s->hash = s->entry = 0;
+    ark_status st = find_stored(r, uid, &s->docid, &v);
+    if (st == ARK_OK && v)
+        parse_sig(v, s);
     free(v);
-    return ARK_OK;
+    return st;
 }
 
 static unsigned long long mtime_ns(const struct stat *st)
@@ -608,7 +632,7 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
     stored_sig old;
     ark_status s = lookup(r, uid, &old);
     if (s != ARK_OK)
-        return fatal(r, shard_of(r->ix, uid), s);
+        return s;
     unsigned long long size = (unsigned long long)st->st_size, mtime = mtime_ns(st);
     const struct cat_entry *entry = r->cat ? catalogue_find(r->cat, rel) : NULL;
     uint64_t efp = catalogue_fingerprint(entry);
@@ -626,8 +650,7 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
             if (entry)
                 catalogue_apply(entry, &doc);
             minutes_title(&doc);
-        }
-        else
+        } else
             docfile_free(&df);
     }
     if (s != ARK_OK) {
@@ -637,12 +660,12 @@ static ark_status index_file(run_state *r, const char *path, const char *rel, co
         return ARK_OK; /* the old version, if any, stays */
     }
     char *sig = ark_sprintf("%llu %llu %016" PRIx64 " %016" PRIx64, size, mtime, df.hash, efp);
-    if (old.docid && old.hash == df.hash && old.entry == efp) {
+    if (old.docid && old.docid != DBW_UNCOMMITTED && old.hash == df.hash && old.entry == efp) {
         /* touched, not changed: only the new mtime is recorded */
         if ((s = begin_change(r)) == ARK_OK) {
-            s = xdb_set_value(shard_of(r->ix, uid), old.docid, ARK_SLOT_SIGNATURE, sig);
+            dbw_set_signature(r->writer, shard_index(r->ix, uid), uid, old.docid, sig);
             r->counts->skipped++;
-            s = s == ARK_OK ? end_change(r) : fatal(r, shard_of(r->ix, uid), s);
+            s = end_change(r);
         }
     } else {
         char *id = display_id(rel);
@@ -719,6 +742,10 @@ static int note_gone(const char *term, size_t len, void *ctx)
 
 static ark_status delete_gone(run_state *r)
 {
+    /* the shards are read whole: every write queued before goes in first */
+    const char *err;
+    if (dbw_sync(r->writer, &err) != ARK_OK)
+        return writer_check(r);
     gone_ctx g = {r, strset_new()};
     ark_status st = ARK_OK;
     xdb *db = NULL; /* the shard of the last step, for its error */
@@ -728,18 +755,16 @@ static ark_status delete_gone(run_state *r)
         if (st == ARK_OK)
             st = xdb_each_term(db, ARK_PREFIX_PUBLIC_UID, note_gone, &g);
     }
+    if (st != ARK_OK)
+        fatal(r, db, st);
     for (size_t i = 0; st == ARK_OK && i < strset_count(g.gone); i++) {
         st = begin_change(r);
         if (st != ARK_OK)
             break;
-        db = shard_of(r->ix, strset_key(g.gone, i));
-        st = xdb_delete(db, strset_key(g.gone, i));
-        if (st == ARK_OK)
-            r->counts->deleted++;
+        dbw_delete(r->writer, shard_index(r->ix, strset_key(g.gone, i)), strset_key(g.gone, i));
+        r->counts->deleted++;
     }
     strset_free(g.gone);
-    if (st != ARK_OK && r->fatal == ARK_OK) /* begin_change records its own */
-        fatal(r, db, st);
     return st;
 }
 
@@ -766,16 +791,11 @@ static ark_status index_record(run_state *r, const char *where, const char *line
     }
     char *uid = ark_sprintf("%s%s", ARK_PREFIX_UID, id);
     char *sig = ark_sprintf("%s%016" PRIx64, JSONL_SIGNATURE, ark_fnv1a(line, len, ARK_FNV_SEED));
-    unsigned docid = 0;
-    char *old = NULL;
-    xdb *db = shard_of(r->ix, uid);
-    s = xdb_find(db, uid, &docid);
-    if (s == ARK_OK)
-        s = xdb_value(db, docid, ARK_SLOT_SIGNATURE, &old);
-    else if (s == ARK_ENOTFOUND)
-        s = ARK_OK;
+    unsigned docid;
+    char *old;
+    s = find_stored(r, uid, &docid, &old);
     if (s != ARK_OK)
-        fatal(r, db, s);
+        ;
     else if (old && strcmp(old, sig) == 0)
         r->counts->skipped++;
     else
@@ -861,7 +881,12 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
                            const ark_index_options *opts, ark_index_counts *counts)
 {
     memset(counts, 0, sizeof *counts);
-    run_state r = {ix, opts, counts, strset_new(), 0, 0, 0, 0, ARK_OK, NULL, 0};
+    run_state r = {ix,     opts,
+                   counts, strset_new(),
+                   0,      0,
+                   0,      0,
+                   ARK_OK, NULL,
+                   0,      dbw_start(ix->dbs, (const char *const *)ix->paths, ix->n, WRITER_QUEUE)};
     for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++) {
         if (jl_is_jsonl(roots[i])) {
             import_jsonl(&r, roots[i]);
@@ -878,9 +903,15 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
         begin_change(&r); /* commits the format stamp of a new index, too */
         commit_batch(&r);
     } else if (r.in_transaction) {
-        for (unsigned i = 0; i < ix->n; i++)
-            xdb_cancel(ix->dbs[i]);
+        dbw_cancel(r.writer);
     }
+    char *err;
+    ark_status st = dbw_stop(r.writer, &err);
+    if (st != ARK_OK && r.fatal == ARK_OK) {
+        set_error(ix, err);
+        r.fatal = st;
+    }
+    free(err);
     strset_free(r.seen);
     return r.fatal;
 }

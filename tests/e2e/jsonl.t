@@ -52,6 +52,24 @@ like "$out" '^0 added, 0 updated, 0 deleted, 4 skipped' "and an import deletes n
 like "$(s benkeplasseringen)" '^1\. bydel ' "the file is still found"
 like "$(s skjenketider)" '^1\. 42 ' "and so is the record"
 
+# One id several times in one run, across commits (--batch 2): each later
+# record is checked against the one before it, written or still queued.
+cat > "$T/rep.jsonl" <<'EOF'
+{"id": "r-a", "text": "Første utgave om gatebelysning."}
+{"id": "r-b", "text": "Om brøyting."}
+{"id": "r-c", "text": "Om strøing."}
+{"id": "r-a", "text": "Andre utgave om fortauskanter."}
+{"id": "r-d", "text": "Om feiing."}
+{"id": "r-a", "text": "Andre utgave om fortauskanter."}
+{"id": "r-a", "text": "Tredje utgave om sykkelfelt."}
+EOF
+out=$("$BIN/arkiv-index" --batch 2 --db "$T/rep" "$T/rep.jsonl" 2>&1)
+like "$out" '^4 added, 2 updated, 0 deleted, 1 skipped, 0 failed' \
+  "a repeated id is updated, a repeated record skipped, in one run"
+like "$("$BIN/arkiv-search" --db "$T/rep" sykkelfelt 2>&1)" '^1\. r-a ' "the last version is found"
+like "$("$BIN/arkiv-search" --db "$T/rep" gatebelysning fortauskanter 2>&1)" '^No documents match' \
+  "and no earlier one"
+
 head -c 300 "$T/a.jsonl.xz" > "$T/cut.jsonl.xz"
 out=$("$BIN/arkiv-index" --db "$T/db2" "$T/cut.jsonl.xz" 2>&1); rc=$?
 like "$out" 'cut\.jsonl\.xz: .*truncated' "a truncated xz file is reported as truncated"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "docplan.h"
 #include "strset.h"
 #include "terms.h"
 #include "xalloc.h"
@@ -30,11 +31,12 @@ typedef enum {
 typedef struct job {
     op_kind kind;
     unsigned shard, docid, slot;
-    char *uid;    /* OP_REPLACE, OP_DELETE */
-    char *text;   /* OP_REPLACE, OP_SET_SIGNATURE: the signature */
-    xdb_doc *doc; /* OP_REPLACE */
-    char *syn;    /* OP_REPLACE: "key\0term\0" pairs */
+    char *uid;     /* OP_REPLACE, OP_DELETE */
+    char *text;    /* OP_REPLACE, OP_SET_SIGNATURE: the signature */
+    docplan *plan; /* OP_REPLACE */
+    char *syn;     /* OP_REPLACE: "key\0term\0" pairs */
     size_t syn_len;
+    size_t bytes; /* what the job holds, for the queue's bound */
     struct job *next;
 } job;
 
@@ -61,13 +63,15 @@ struct dbw {
     batch *sealed;      /* batches whose commit is queued, newest first */
     char *err_open;     /* why a read handle would not open */
     /* shared */
-    unsigned cap; /* most jobs waiting */
+    unsigned cap;     /* most jobs waiting */
+    size_t cap_bytes; /* most bytes of jobs waiting (one job may be larger) */
     pthread_t thread;
     pthread_mutex_t queue;
     pthread_cond_t more, room, idle;
     job *head, *tail;
     unsigned waiting; /* jobs on the list */
-    int busy;         /* the writer is applying one */
+    size_t waiting_bytes;
+    int busy; /* the writer is applying one */
     int in_transaction;
     unsigned committed; /* commits the writer has made */
     ark_status failed;
@@ -79,7 +83,9 @@ static void job_free(job *j)
     free(j->uid);
     free(j->text);
     free(j->syn);
-    xdb_doc_free(j->doc);
+    if (j->plan)
+        docplan_free(j->plan);
+    free(j->plan);
     free(j);
 }
 
@@ -192,8 +198,11 @@ static void apply(dbw *w, job *j)
     case OP_REPLACE:
         if (j->syn)
             st = add_synonyms(db, j->syn, j->syn_len);
-        if (st == ARK_OK)
-            st = xdb_replace(db, j->uid, j->doc);
+        if (st == ARK_OK) {
+            xdb_doc *doc = docplan_build(j->plan);
+            st = xdb_replace(db, j->uid, doc);
+            xdb_doc_free(doc);
+        }
         break;
     case OP_DELETE:
         st = xdb_delete(db, j->uid);
@@ -229,6 +238,7 @@ static void *writer_main(void *arg)
         if (!w->head)
             w->tail = NULL;
         w->waiting--;
+        w->waiting_bytes -= j->bytes;
         w->busy = 1;
         int dropped = w->failed != ARK_OK;
         pthread_cond_signal(&w->room);
@@ -247,7 +257,7 @@ static void *writer_main(void *arg)
     }
 }
 
-dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned queued)
+dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned queued, size_t bytes)
 {
     dbw *w = ark_calloc(1, sizeof *w);
     w->dbs = dbs;
@@ -258,6 +268,7 @@ dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned q
     w->readers = ark_calloc(n, sizeof *w->readers);
     w->cur = batch_new();
     w->cap = queued ? queued : 1;
+    w->cap_bytes = bytes;
     w->failed = ARK_OK;
     pthread_mutex_init(&w->queue, NULL);
     pthread_cond_init(&w->more, NULL);
@@ -273,7 +284,8 @@ dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned q
 static void push(dbw *w, job *j)
 {
     pthread_mutex_lock(&w->queue);
-    while (w->waiting >= w->cap && j->kind != OP_STOP)
+    while ((w->waiting >= w->cap || (w->waiting && w->waiting_bytes + j->bytes > w->cap_bytes)) &&
+           j->kind != OP_STOP)
         pthread_cond_wait(&w->room, &w->queue);
     if (w->tail)
         w->tail->next = j;
@@ -281,6 +293,7 @@ static void push(dbw *w, job *j)
         w->head = j;
     w->tail = j;
     w->waiting++;
+    w->waiting_bytes += j->bytes;
     pthread_cond_signal(&w->more);
     pthread_mutex_unlock(&w->queue);
 }
@@ -293,13 +306,14 @@ static job *new_job(op_kind kind, unsigned shard)
     return j;
 }
 
-void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, xdb_doc *doc,
+void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, docplan *plan,
                  const char *syn, size_t syn_len)
 {
     job *j = new_job(OP_REPLACE, shard);
     j->uid = ark_strdup(uid);
     j->text = sig ? ark_strdup(sig) : NULL;
-    j->doc = doc;
+    j->plan = plan;
+    j->bytes = plan->postings.len + plan->terms.len + plan->values.len + plan->text.len + syn_len;
     note(w, uid, sig ? sig : "", DBW_UNCOMMITTED);
     if (syn && syn_len) {
         j->syn = ark_malloc(syn_len);

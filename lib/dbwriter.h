@@ -18,6 +18,7 @@
 #ifndef ARKIV_DBWRITER_H
 #define ARKIV_DBWRITER_H
 
+#include "docplan.h"
 #include "status.h"
 #include "xapian-shim.h"
 
@@ -28,20 +29,21 @@ typedef struct dbw dbw;
 #define DBW_UNCOMMITTED 0xffffffffu
 
 /* Starts a writer for the shards dbs[0..n) at paths[0..n), which stay the
- * caller's to close after dbw_stop.  At most `queued` writes wait at a
- * time: a caller that gets further ahead waits, which bounds the memory
- * documents take. */
-dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned queued);
+ * caller's to close after dbw_stop.  At most `queued` writes, holding at
+ * most `bytes` (or one write larger than that), wait at a time: a caller
+ * that gets further ahead waits, which bounds the memory they take. */
+dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned queued,
+               size_t bytes);
 
 /* Applies every queued write, stops the thread and frees w; returns the
  * first failure, as dbw_status does, with a copy of its message in *err
  * (NULL if none). */
 ark_status dbw_stop(dbw *w, char **err);
 
-/* Replaces the document with unique term uid in shard by doc (w owns doc
- * now), after adding the synonym pairs in syn: syn_len bytes of
- * "key\0term\0" pairs (NULL: none).  sig is the signature it stores. */
-void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, xdb_doc *doc,
+/* Replaces the document with unique term uid in shard by the one plan
+ * describes (w owns plan now, malloc'd, and builds it), after adding the synonym pairs in syn:
+ * syn_len bytes of "key\0term\0" pairs (NULL: none).  sig is the signature it stores. */
+void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, docplan *plan,
                  const char *syn, size_t syn_len);
 /* Deletes the document with unique term uid from shard, if there is one. */
 void dbw_delete(dbw *w, unsigned shard, const char *uid);

@@ -24,6 +24,7 @@
 #include "dbswap.h"
 #include "dbwriter.h"
 #include "docfile.h"
+#include "docplan.h"
 #include "extract.h"
 #include "minutes.h"
 #include "shards.h"
@@ -32,7 +33,6 @@
 #include "jsonl.h"
 #include "strset.h"
 #include "terms.h"
-#include "textpack.h"
 #include "walk.h"
 #include "xalloc.h"
 #include "xapian-shim.h"
@@ -41,10 +41,11 @@
  * indexer's peak RSS at 511 MB against 649 MB for 1,000, in the same time
  * (478 s against 460 s, one run each) and a smaller index (1576 MB, 1669). */
 #define DEFAULT_BATCH 250
-/* Documents built and waiting for the writer thread: enough to keep it
- * busy while the next one is analyzed, few enough that large documents
- * waiting add little to the peak RSS. */
-#define WRITER_QUEUE 8
+/* Documents waiting for the writer thread: enough that neither thread
+ * waits for the other while a batch is committed or a long document
+ * analyzed, and a bound on the memory they take. */
+#define WRITER_QUEUE 256
+#define WRITER_QUEUE_BYTES (64u << 20)
 /* The signature of a document imported from JSON Lines: this, then the
  * record's hash. */
 #define JSONL_SIGNATURE "jsonl "
@@ -289,7 +290,7 @@ typedef struct {
     ark_indexer *ix;
     unsigned shard; /* the shard the document goes to: its synonyms go there too */
     ark_buf syn;    /* new synonym pairs for the shard, "key\0term\0" each */
-    xdb_doc *doc;
+    docplan *plan;  /* the document, for the writer to build */
     ark_buf term;
     const ark_doc *src;
     size_t section; /* the section the tokens have reached (they come in order) */
@@ -333,7 +334,7 @@ static void flush_terms(doc_ctx *d)
     for (size_t i = 0; i < strset_count(d->terms); i++) {
         const char *key = strset_key(d->terms, i);
         size_t len = strset_key_len(d->terms, i), tlen = strlen(key);
-        xdb_doc_add_term(d->doc, key, tlen, d->wdfs[i]);
+        docplan_term(d->plan, key, tlen, d->wdfs[i]);
         if (tlen < len && strset_add(d->ix->synonyms[d->shard], key, len)) {
             ark_buf_add(&d->syn, key, len);
             ark_buf_addc(&d->syn, '\0');
@@ -352,7 +353,7 @@ static int add_token(const ana_token *t, void *ctx)
         !d->in_title && d->section < src->nsections && src->sections[d->section].start <= t->start
             ? ARK_HEADING_WDF
             : 1;
-    xdb_doc_add_posting(d->doc, t->word, t->word_len, t->pos, d->wdf);
+    docplan_posting(d->plan, t->word, t->word_len, t->pos, d->wdf);
     for (size_t i = 0; i < t->nlemmas; i++)
         add_term(d, ARK_PREFIX_STEM, t->lemmas[i], t);
     for (size_t i = 0; i < t->nvariants; i++)
@@ -447,30 +448,24 @@ static char *doc_meta(const ark_doc *doc, size_t *len)
     return data;
 }
 
-static void set_value(xdb_doc *doc, unsigned slot, const char *v)
+static void set_value(docplan *plan, unsigned slot, const char *v)
 {
     if (v && *v)
-        xdb_doc_set_value(doc, slot, v, strlen(v));
+        docplan_value(plan, slot, v, strlen(v));
 }
 
-/* Builds one Xapian document for doc under uid, visible to public readers,
- * staff, or both, and queues it for the writer. */
+/* Describes one Xapian document for doc under uid, visible to public
+ * readers, staff, or both, and queues it for the writer. */
 static void write_doc(run_state *r, const char *uid, const char *rel, const char *id,
                       const ark_doc *doc, const char *signature, int to_public, int to_internal)
 {
     ark_indexer *ix = r->ix;
-    doc_ctx d = {ix,
-                 shard_index(ix, uid),
-                 ARK_BUF_INIT,
-                 xdb_doc_new(),
-                 ARK_BUF_INIT,
-                 doc,
-                 0,
-                 1,
-                 0,
-                 strset_new(),
-                 NULL,
-                 0};
+    doc_ctx d = {.ix = ix,
+                 .shard = shard_index(ix, uid),
+                 .plan = ark_calloc(1, sizeof(docplan)),
+                 .src = doc,
+                 .wdf = 1,
+                 .terms = strset_new()};
     const char *text = doc->text.data ? doc->text.data : "";
     size_t len = doc->text.len;
     ana_set_lang(ix->ana, ana_detect_lang(ix->ana, text, len));
@@ -489,35 +484,32 @@ static void write_doc(run_state *r, const char *uid, const char *rel, const char
     }
     d.wdf = 1;
     char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
-    xdb_doc_set_value(d.doc, ARK_SLOT_ID, id, strlen(id));
-    set_value(d.doc, ARK_SLOT_TITLE, doc->title);
-    xdb_doc_set_value(d.doc, ARK_SLOT_PATH, rel, strlen(rel));
-    xdb_doc_set_value(d.doc, ARK_SLOT_SIGNATURE, signature, strlen(signature));
+    docplan_value(d.plan, ARK_SLOT_ID, id, strlen(id));
+    set_value(d.plan, ARK_SLOT_TITLE, doc->title);
+    docplan_value(d.plan, ARK_SLOT_PATH, rel, strlen(rel));
+    docplan_value(d.plan, ARK_SLOT_SIGNATURE, signature, strlen(signature));
     if (doc_period(doc->date, doc->date_end, from, to)) {
         char year[5] = {from[0], from[1], from[2], from[3], 0};
-        set_value(d.doc, ARK_SLOT_DATE_FROM, from);
-        set_value(d.doc, ARK_SLOT_DATE_TO, to);
-        set_value(d.doc, ARK_SLOT_YEAR, year);
+        set_value(d.plan, ARK_SLOT_DATE_FROM, from);
+        set_value(d.plan, ARK_SLOT_DATE_TO, to);
+        set_value(d.plan, ARK_SLOT_YEAR, year);
     }
-    set_value(d.doc, ARK_SLOT_KIND, doc->kind);
+    set_value(d.plan, ARK_SLOT_KIND, doc->kind);
     if (doc->kind && *doc->kind)
         add_term(&d, ARK_PREFIX_KIND, doc->kind, NULL);
     flush_terms(&d);
     if (to_public)
-        xdb_doc_add_term(d.doc, ARK_VISIBLE_PUBLIC, strlen(ARK_VISIBLE_PUBLIC), 0);
+        docplan_term(d.plan, ARK_VISIBLE_PUBLIC, strlen(ARK_VISIBLE_PUBLIC), 0);
     if (to_internal)
-        xdb_doc_add_term(d.doc, ARK_VISIBLE_INTERNAL, strlen(ARK_VISIBLE_INTERNAL), 0);
+        docplan_term(d.plan, ARK_VISIBLE_INTERNAL, strlen(ARK_VISIBLE_INTERNAL), 0);
     size_t mlen;
     char *meta = doc_meta(doc, &mlen);
-    xdb_doc_set_value(d.doc, ARK_SLOT_META, meta, mlen);
+    docplan_value(d.plan, ARK_SLOT_META, meta, mlen);
     free(meta);
-    size_t plen;
-    char *packed = textpack(text, len, &plen);
-    xdb_doc_set_data(d.doc, packed, plen);
-    free(packed);
-    xdb_doc_add_term(d.doc, uid, strlen(uid), 0);
-    /* the writer owns the document now, and applies it in turn */
-    dbw_replace(r->writer, d.shard, uid, signature, d.doc, d.syn.data, d.syn.len);
+    docplan_text(d.plan, text, len);
+    docplan_term(d.plan, uid, strlen(uid), 0);
+    /* the writer owns the document now, and builds and writes it in turn */
+    dbw_replace(r->writer, d.shard, uid, signature, d.plan, d.syn.data, d.syn.len);
     ark_buf_free(&d.syn);
     ark_buf_free(&d.term);
     strset_free(d.terms);
@@ -881,12 +873,13 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
                            const ark_index_options *opts, ark_index_counts *counts)
 {
     memset(counts, 0, sizeof *counts);
-    run_state r = {ix,     opts,
-                   counts, strset_new(),
-                   0,      0,
-                   0,      0,
-                   ARK_OK, NULL,
-                   0,      dbw_start(ix->dbs, (const char *const *)ix->paths, ix->n, WRITER_QUEUE)};
+    run_state r = {.ix = ix,
+                   .opts = opts,
+                   .counts = counts,
+                   .seen = strset_new(),
+                   .fatal = ARK_OK,
+                   .writer = dbw_start(ix->dbs, (const char *const *)ix->paths, ix->n, WRITER_QUEUE,
+                                       WRITER_QUEUE_BYTES)};
     for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++) {
         if (jl_is_jsonl(roots[i])) {
             import_jsonl(&r, roots[i]);

@@ -32,7 +32,7 @@ typedef struct job {
     op_kind kind;
     unsigned shard, docid, slot;
     char *uid;     /* OP_REPLACE, OP_DELETE */
-    char *text;    /* OP_REPLACE, OP_SET_SIGNATURE: the signature */
+    char *text;    /* OP_SET_SIGNATURE: the signature */
     docplan *plan; /* OP_REPLACE */
     char *syn;     /* OP_REPLACE: "key\0term\0" pairs */
     size_t syn_len;
@@ -62,17 +62,19 @@ struct dbw {
     batch *cur;         /* writes queued since the last commit queued */
     batch *sealed;      /* batches whose commit is queued, newest first */
     char *err_open;     /* why a read handle would not open */
-    /* shared */
+    /* the writer's side */
+    int in_transaction;
+    /* set before the writer starts */
     unsigned cap;     /* most jobs waiting */
     size_t cap_bytes; /* most bytes of jobs waiting (one job may be larger) */
     pthread_t thread;
+    /* shared, under `queue` */
     pthread_mutex_t queue;
     pthread_cond_t more, room, idle;
     job *head, *tail;
     unsigned waiting; /* jobs on the list */
     size_t waiting_bytes;
-    int busy; /* the writer is applying one */
-    int in_transaction;
+    int busy;           /* the writer is applying one */
     unsigned committed; /* commits the writer has made */
     ark_status failed;
     char *err;
@@ -311,7 +313,6 @@ void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, docpl
 {
     job *j = new_job(OP_REPLACE, shard);
     j->uid = ark_strdup(uid);
-    j->text = sig ? ark_strdup(sig) : NULL;
     j->plan = plan;
     j->bytes = plan->postings.len + plan->terms.len + plan->values.len + plan->text.len + syn_len;
     note(w, uid, sig ? sig : "", DBW_UNCOMMITTED);
@@ -393,9 +394,15 @@ static batch *noted(dbw *w, const char *uid, size_t *at)
             p = &(*p)->older;
         batch_free_all(*p);
         *p = NULL;
-        for (unsigned i = 0; i < w->n; i++)
-            if (w->readers[i])
-                xdb_reopen(w->readers[i]); /* a failure shows in the read */
+        /* A handle that cannot be reopened may read an older revision
+         * than the notes now assume: it is closed, and opened afresh (or
+         * its error reported) by the next read. */
+        for (unsigned i = 0; i < w->n; i++) {
+            if (w->readers[i] && xdb_reopen(w->readers[i]) != ARK_OK) {
+                xdb_close(w->readers[i]);
+                w->readers[i] = NULL;
+            }
+        }
         w->read_at = committed;
     }
     for (batch *b = w->cur; b; b = b == w->cur ? w->sealed : b->older) {

@@ -49,10 +49,16 @@ void docplan_text(docplan *p, const char *text, size_t len)
     ark_buf_add(&p->text, text, len);
 }
 
+/* Where b's bytes end (b->data is NULL while b is empty). */
+static const char *end_of(const ark_buf *b)
+{
+    return b->len ? b->data + b->len : b->data;
+}
+
 xdb_doc *docplan_build(const docplan *p)
 {
     xdb_doc *doc = xdb_doc_new();
-    const char *s = p->postings.data, *end = s + p->postings.len;
+    const char *s = p->postings.data, *end = end_of(&p->postings);
     while (s < end) {
         uint32_t len = get_u32(&s);
         const char *term = s;
@@ -60,14 +66,14 @@ xdb_doc *docplan_build(const docplan *p)
         uint32_t pos = get_u32(&s);
         xdb_doc_add_posting(doc, term, len, pos, get_u32(&s));
     }
-    s = p->terms.data, end = s + p->terms.len;
+    s = p->terms.data, end = end_of(&p->terms);
     while (s < end) {
         uint32_t len = get_u32(&s);
         const char *term = s;
         s += len;
         xdb_doc_add_term(doc, term, len, get_u32(&s));
     }
-    s = p->values.data, end = s + p->values.len;
+    s = p->values.data, end = end_of(&p->values);
     while (s < end) {
         uint32_t slot = get_u32(&s), len = get_u32(&s);
         xdb_doc_set_value(doc, slot, s, len);

@@ -20,11 +20,6 @@ typedef struct {
     ark_buf text;     /* the text to store, packed when built */
 } docplan;
 
-#define DOCPLAN_INIT                                                                               \
-    {                                                                                              \
-        ARK_BUF_INIT, ARK_BUF_INIT, ARK_BUF_INIT, ARK_BUF_INIT                                     \
-    }
-
 /* As xdb_doc_add_posting, xdb_doc_add_term and xdb_doc_set_value. */
 void docplan_posting(docplan *p, const char *term, size_t len, unsigned pos, unsigned wdf_inc);
 void docplan_term(docplan *p, const char *term, size_t len, unsigned wdf);

@@ -23,6 +23,9 @@ SAN ?=
 # Test programs run two at a time (the machine has 2 cores; each test uses its
 # own temporary directory and free ports).
 TEST_JOBS ?= 2
+# make test's builds (as built for users, under the sanitizers, the fuzzers)
+# compile this many files at a time
+BUILD_JOBS ?= 2
 
 DEB_PACKAGES := gcc g++ make pkg-config libxapian-dev libutf8proc-dev libjansson-dev \
                 libhunspell-dev hunspell-no libxml2-dev libpoppler-glib-dev libcairo2-dev \
@@ -141,7 +144,7 @@ shim-check: $(LIB_OBJ) $(BINS)
 
 # The suite runs twice: as built for users, and under the sanitizers.
 test: deps
-	$(Q)$(MAKE) --no-print-directory binaries
+	$(Q)$(MAKE) -j$(BUILD_JOBS) --no-print-directory binaries
 	$(Q)$(MAKE) --no-print-directory suite
 	$(Q)$(MAKE) --no-print-directory check
 
@@ -149,12 +152,14 @@ suite:
 	$(Q)BUILD=$(abspath $(BUILD)) prove -j$(TEST_JOBS) --exec '' --timer $(UNIT_TESTS) $(OTHER_TESTS) tests/e2e/*.t
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/asan OPT=-O1 \
+	$(Q)$(MAKE) -j$(BUILD_JOBS) --no-print-directory BUILD=build/asan OPT=-O1 \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" binaries
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	  $(MAKE) --no-print-directory BUILD=build/asan suite
-	$(Q)if command -v clang >/dev/null; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS); \
+	$(Q)if command -v clang >/dev/null; then \
+	  $(MAKE) -j$(BUILD_JOBS) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%) && \
+	  $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS); \
 	else echo "check: no clang, so no libFuzzer runs"; fi
 
 # build/index is made by this target only: an index another arkiv made (another

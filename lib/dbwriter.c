@@ -30,11 +30,11 @@ typedef enum {
 
 typedef struct job {
     op_kind kind;
-    unsigned shard, docid, slot;
+    unsigned shard, docid;
     char *uid;     /* OP_REPLACE, OP_DELETE */
     char *text;    /* OP_SET_SIGNATURE: the signature */
     docplan *plan; /* OP_REPLACE */
-    char *syn;     /* OP_REPLACE: "key\0term\0" pairs */
+    char *syn;     /* OP_REPLACE: "key\0term\0" pairs, or NULL */
     size_t syn_len;
     size_t bytes; /* what the job holds, for the queue's bound */
     struct job *next;
@@ -55,7 +55,7 @@ struct dbw {
     xdb *const *dbs;
     unsigned n;
     /* the caller's side */
-    char **paths;
+    char *const *paths; /* the shards', borrowed */
     xdb **readers;      /* read-only handles, opened when first needed */
     unsigned read_at;   /* the commits they have been reopened after */
     unsigned requested; /* commits queued */
@@ -210,7 +210,7 @@ static void apply(dbw *w, job *j)
         st = xdb_delete(db, j->uid);
         break;
     case OP_SET_SIGNATURE:
-        st = xdb_set_value(db, j->docid, j->slot, j->text);
+        st = xdb_set_value(db, j->docid, ARK_SLOT_SIGNATURE, j->text);
         break;
     case OP_BEGIN:
     case OP_COMMIT:
@@ -259,14 +259,12 @@ static void *writer_main(void *arg)
     }
 }
 
-dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned queued, size_t bytes)
+dbw *dbw_start(xdb *const *dbs, char *const *paths, unsigned n, unsigned queued, size_t bytes)
 {
     dbw *w = ark_calloc(1, sizeof *w);
     w->dbs = dbs;
     w->n = n;
-    w->paths = ark_calloc(n, sizeof *w->paths);
-    for (unsigned i = 0; i < n; i++)
-        w->paths[i] = ark_strdup(paths[i]);
+    w->paths = paths;
     w->readers = ark_calloc(n, sizeof *w->readers);
     w->cur = batch_new();
     w->cap = queued ? queued : 1;
@@ -309,18 +307,16 @@ static job *new_job(op_kind kind, unsigned shard)
 }
 
 void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, docplan *plan,
-                 const char *syn, size_t syn_len)
+                 ark_buf *syn)
 {
     job *j = new_job(OP_REPLACE, shard);
     j->uid = ark_strdup(uid);
     j->plan = plan;
-    j->bytes = plan->postings.len + plan->terms.len + plan->values.len + plan->text.len + syn_len;
+    j->syn_len = syn->len;
+    j->syn = syn->len ? ark_buf_take(syn) : NULL;
+    j->bytes =
+        plan->postings.len + plan->terms.len + plan->values.len + plan->text.len + j->syn_len;
     note(w, uid, sig ? sig : "", DBW_UNCOMMITTED);
-    if (syn && syn_len) {
-        j->syn = ark_malloc(syn_len);
-        memcpy(j->syn, syn, syn_len);
-        j->syn_len = syn_len;
-    }
     push(w, j);
 }
 
@@ -336,7 +332,6 @@ void dbw_set_signature(dbw *w, unsigned shard, const char *uid, unsigned docid, 
 {
     job *j = new_job(OP_SET_SIGNATURE, shard);
     j->docid = docid;
-    j->slot = ARK_SLOT_SIGNATURE;
     j->text = ark_strdup(sig);
     note(w, uid, sig, docid);
     push(w, j);
@@ -405,14 +400,16 @@ static batch *noted(dbw *w, const char *uid, size_t *at)
         }
         w->read_at = committed;
     }
-    for (batch *b = w->cur; b; b = b == w->cur ? w->sealed : b->older) {
-        long i = strset_index(b->uids, uid, strlen(uid));
-        if (i >= 0) {
-            *at = (size_t)i;
-            return b;
-        }
+    long i = strset_index(w->cur->uids, uid, strlen(uid));
+    batch *b = w->cur;
+    for (batch *older = w->sealed; i < 0 && older; older = older->older) {
+        b = older;
+        i = strset_index(b->uids, uid, strlen(uid));
     }
-    return NULL;
+    if (i < 0)
+        return NULL;
+    *at = (size_t)i;
+    return b;
 }
 
 ark_status dbw_find(dbw *w, unsigned shard, const char *uid, unsigned *docid, char **sig,
@@ -469,12 +466,9 @@ ark_status dbw_stop(dbw *w, char **err)
         *err = st != ARK_OK && w->err ? ark_strdup(w->err) : NULL;
     free(w->err);
     free(w->err_open);
-    for (unsigned i = 0; i < w->n; i++) {
+    for (unsigned i = 0; i < w->n; i++)
         xdb_close(w->readers[i]);
-        free(w->paths[i]);
-    }
     free(w->readers);
-    free(w->paths);
     batch_free_all(w->cur);
     batch_free_all(w->sealed);
     pthread_mutex_destroy(&w->queue);

@@ -20,6 +20,7 @@
 
 #include "docplan.h"
 #include "status.h"
+#include "xalloc.h"
 #include "xapian-shim.h"
 
 typedef struct dbw dbw;
@@ -29,11 +30,10 @@ typedef struct dbw dbw;
 #define DBW_UNCOMMITTED 0xffffffffu
 
 /* Starts a writer for the shards dbs[0..n) at paths[0..n), which stay the
- * caller's to close after dbw_stop.  At most `queued` writes, holding at
- * most `bytes` (or one write larger than that), wait at a time: a caller
- * that gets further ahead waits, which bounds the memory they take. */
-dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned queued,
-               size_t bytes);
+ * caller's (to close after dbw_stop; paths must last until then).  At most `queued` writes, holding
+ * at most `bytes` (or one write larger than that), wait at a time: a caller that gets further ahead
+ * waits, which bounds the memory they take. */
+dbw *dbw_start(xdb *const *dbs, char *const *paths, unsigned n, unsigned queued, size_t bytes);
 
 /* Applies every queued write, stops the thread and frees w; returns the
  * first failure, as dbw_status does, with a copy of its message in *err
@@ -41,10 +41,11 @@ dbw *dbw_start(xdb *const *dbs, const char *const *paths, unsigned n, unsigned q
 ark_status dbw_stop(dbw *w, char **err);
 
 /* Replaces the document with unique term uid in shard by the one plan
- * describes (w owns plan now, malloc'd, and builds it), after adding the synonym pairs in syn:
- * syn_len bytes of "key\0term\0" pairs (NULL: none).  sig is the signature it stores. */
+ * describes (w owns plan now, malloc'd, and builds it), after adding the
+ * synonym pairs in syn, "key\0term\0" each (w takes its bytes: syn is left
+ * empty).  sig is the signature it stores. */
 void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, docplan *plan,
-                 const char *syn, size_t syn_len);
+                 ark_buf *syn);
 /* Deletes the document with unique term uid from shard, if there is one. */
 void dbw_delete(dbw *w, unsigned shard, const char *uid);
 /* Sets the signature of document docid (unique term uid) to sig. */

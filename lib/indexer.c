@@ -217,11 +217,6 @@ static unsigned shard_index(const ark_indexer *ix, const char *uid)
     return shards_pick(uid + 1, strlen(uid + 1), ix->n);
 }
 
-static xdb *shard_of(ark_indexer *ix, const char *uid)
-{
-    return ix->dbs[shard_index(ix, uid)];
-}
-
 const char *ark_indexer_error(const ark_indexer *ix)
 {
     return ix->error;
@@ -233,13 +228,15 @@ static void report(run_state *r, const char *path, ark_status st, const char *de
         r->opts->report(r->opts->ctx, path, st, detail);
 }
 
-/* Records an error of the index itself, in the shard db (which says
- * what); the run stops. */
-static ark_status fatal(run_state *r, xdb *db, ark_status st)
+/* Records an error of the index itself, with its message, unless the run
+ * has one already; the run stops.  Returns the run's error. */
+static ark_status fail_run(run_state *r, ark_status st, const char *msg)
 {
-    set_error(r->ix, xdb_error(db));
-    r->fatal = st;
-    return st;
+    if (st != ARK_OK && r->fatal == ARK_OK) {
+        set_error(r->ix, msg ? msg : "");
+        r->fatal = st;
+    }
+    return r->fatal;
 }
 
 /* The writer's first failure, if any, becomes the run's. */
@@ -247,11 +244,7 @@ static ark_status writer_check(run_state *r)
 {
     const char *err;
     ark_status st = dbw_status(r->writer, &err);
-    if (st != ARK_OK && r->fatal == ARK_OK) {
-        set_error(r->ix, err);
-        r->fatal = st;
-    }
-    return r->fatal;
+    return fail_run(r, st, err);
 }
 
 /* Commits every shard (dbwriter.c: a failure on one leaves the later ones
@@ -509,8 +502,7 @@ static void write_doc(run_state *r, const char *uid, const char *rel, const char
     docplan_text(d.plan, text, len);
     docplan_term(d.plan, uid, strlen(uid), 0);
     /* the writer owns the document now, and builds and writes it in turn */
-    dbw_replace(r->writer, d.shard, uid, signature, d.plan, d.syn.data, d.syn.len);
-    ark_buf_free(&d.syn);
+    dbw_replace(r->writer, d.shard, uid, signature, d.plan, &d.syn);
     ark_buf_free(&d.term);
     strset_free(d.terms);
     free(d.wdfs);
@@ -583,10 +575,7 @@ static ark_status find_stored(run_state *r, const char *uid, unsigned *docid, ch
 {
     const char *err;
     ark_status st = dbw_find(r->writer, shard_index(r->ix, uid), uid, docid, sig, &err);
-    if (st != ARK_OK && r->fatal == ARK_OK) {
-        set_error(r->ix, err ? err : "");
-        r->fatal = st;
-    }
+    fail_run(r, st, err);
     return st;
 }
 
@@ -711,10 +700,8 @@ typedef struct {
 static int imported(run_state *r, const char *uid)
 {
     unsigned docid;
-    char *sig = NULL;
-    xdb *db = shard_of(r->ix, uid);
-    int yes = xdb_find(db, uid, &docid) == ARK_OK &&
-              xdb_value(db, docid, ARK_SLOT_SIGNATURE, &sig) == ARK_OK &&
+    char *sig;
+    int yes = find_stored(r, uid, &docid, &sig) == ARK_OK && sig &&
               strncmp(sig, JSONL_SIGNATURE, strlen(JSONL_SIGNATURE)) == 0;
     free(sig);
     return yes;
@@ -747,8 +734,7 @@ static ark_status delete_gone(run_state *r)
         if (st == ARK_OK)
             st = xdb_each_term(db, ARK_PREFIX_PUBLIC_UID, note_gone, &g);
     }
-    if (st != ARK_OK)
-        fatal(r, db, st);
+    fail_run(r, st, st != ARK_OK ? xdb_error(db) : NULL);
     for (size_t i = 0; st == ARK_OK && i < strset_count(g.gone); i++) {
         st = begin_change(r);
         if (st != ARK_OK)
@@ -786,11 +772,9 @@ static ark_status index_record(run_state *r, const char *where, const char *line
     unsigned docid;
     char *old;
     s = find_stored(r, uid, &docid, &old);
-    if (s != ARK_OK)
-        ;
-    else if (old && strcmp(old, sig) == 0)
+    if (s == ARK_OK && old && strcmp(old, sig) == 0)
         r->counts->skipped++;
-    else
+    else if (s == ARK_OK)
         s = store(r, uid, id, id, &doc, sig, docid != 0, where, detail);
     free(old);
     free(sig);
@@ -878,8 +862,8 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
                    .counts = counts,
                    .seen = strset_new(),
                    .fatal = ARK_OK,
-                   .writer = dbw_start(ix->dbs, (const char *const *)ix->paths, ix->n, WRITER_QUEUE,
-                                       WRITER_QUEUE_BYTES)};
+                   .writer =
+                       dbw_start(ix->dbs, ix->paths, ix->n, WRITER_QUEUE, WRITER_QUEUE_BYTES)};
     for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++) {
         if (jl_is_jsonl(roots[i])) {
             import_jsonl(&r, roots[i]);
@@ -899,11 +883,7 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
         dbw_cancel(r.writer);
     }
     char *err;
-    ark_status st = dbw_stop(r.writer, &err);
-    if (st != ARK_OK && r.fatal == ARK_OK) {
-        set_error(ix, err);
-        r.fatal = st;
-    }
+    fail_run(&r, dbw_stop(r.writer, &err), err);
     free(err);
     strset_free(r.seen);
     return r.fatal;

@@ -235,7 +235,6 @@ const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
     return c->entries[n];
 }
 
-
 void lem_trim(lem *l)
 {
     for (int i = 0; i < LEM_LANGS; i++) {

@@ -56,7 +56,8 @@
  * The phrase is checked in every document holding all the words: on the
  * scale corpus "mener statsråden dette er akseptabelt" (its rarest word in
  * 2,381 of 39,438 documents) took 121 ms with the phrase and 6-10 ms
- * without (median of 6, no snippets), and MRR@10 on the relevance sets was the same to three decimals. */
+ * without (median of 6, no snippets), and MRR@10 on the relevance sets was
+ * the same to three decimals. */
 #define QB_PROXIMITY_DOCS 1000
 
 /* Most words a "rus*" may stand for by default; more is ARK_EQUERY. */

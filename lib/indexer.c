@@ -883,7 +883,8 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
         dbw_cancel(r.writer);
     }
     char *err;
-    fail_run(&r, dbw_stop(r.writer, &err), err);
+    ark_status st = dbw_stop(r.writer, &err); /* before err is read */
+    fail_run(&r, st, err);
     free(err);
     strset_free(r.seen);
     return r.fatal;

@@ -149,10 +149,36 @@ static xdb_query *lemmas_query(const qword *w)
     return q;
 }
 
+static unsigned word_docs(qb_ctx *c, const qword *w);
+
+/* Whether w is so common that, among other words, its spelling and lemmas
+ * suffice (see QB_COMMON_SHARE). */
+static int is_common(qb_ctx *c, const qword *w)
+{
+    unsigned total = 0;
+    if (!c->among_others || !w->nlemmas || xdb_doc_count(c->db, &total) != ARK_OK)
+        return 0;
+    unsigned docs = word_docs(c, w);
+    return docs > QB_COMMON_DOCS && docs > QB_COMMON_SHARE * total;
+}
+
+/* A common word: its exact form, its lemmas, and where it has letters to
+ * fold, the folded spelling ("mote" for "møte", a short list). */
+static xdb_query *common_word_query(const qword *w)
+{
+    xdb_query *subs[3] = {term_query("", w->word), lemmas_query(w), NULL};
+    size_t n = 2;
+    if (strcmp(w->folded, w->word) != 0)
+        subs[n++] = scale_free(variant_query(w), QB_VARIANT_WEIGHT);
+    return combine_free(XDB_OP_OR, subs, n);
+}
+
 /* A bare word, with the alternatives listed in qbuild.h. */
 static xdb_query *word_query(qb_ctx *c, int positive, const qword *w)
 {
     remember(c, positive, w);
+    if (is_common(c, w))
+        return common_word_query(w);
     size_t cap = 4 + 2 * w->nlemmas;
     xdb_query **subs = ark_calloc(cap, sizeof *subs);
     size_t n = 0;
@@ -404,7 +430,8 @@ static ark_status expand(qb_ctx *c, const char *prefix, const char *key, strset 
     *out = NULL;
     char *start = ark_sprintf("%s%s", prefix, key);
     size_t max = c->max_wildcard ? c->max_wildcard : QB_MAX_WILDCARD;
-    size_t budget = max * QB_WILDCARD_SHARE > c->expanded ? max * QB_WILDCARD_SHARE - c->expanded : 0;
+    size_t budget =
+        max * QB_WILDCARD_SHARE > c->expanded ? max * QB_WILDCARD_SHARE - c->expanded : 0;
     expansion e = {ark_calloc(max, sizeof(xdb_query *)), 0, strlen(prefix), marks, max, &budget, 0};
     ark_status st = xdb_each_term(c->db, start, add_expansion, &e);
     c->expanded += e.n;
@@ -439,8 +466,8 @@ static ark_status wildcard_query(qb_ctx *c, const qp_node *n, int positive, xdb_
         xdb_query *exact, *folded = NULL;
         st = expand(c, "", t.w[0].word, positive ? c->words : NULL, &exact, why);
         if (st == ARK_OK)
-            st = expand(c, ARK_PREFIX_VARIANT, t.w[0].folded, positive ? c->folds : NULL,
-                        &folded, why);
+            st = expand(c, ARK_PREFIX_VARIANT, t.w[0].folded, positive ? c->folds : NULL, &folded,
+                        why);
         xdb_query *subs[2];
         size_t k = 0;
         if (exact)
@@ -594,6 +621,20 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
     return st;
 }
 
+/* Whether the group n has a clause besides its kid i that a document can
+ * match on: not excluded, and not a lone stopword. */
+static int others(const qp_node *n, const qwords *kw, size_t i)
+{
+    for (size_t j = 0; j < n->nkids; j++) {
+        const qp_node *kid = n->kids[j];
+        if (j == i || kid->sign == QP_SIGN_EXCLUDED)
+            continue;
+        if (kid->kind != QP_WORD || kw[j].n > 1 || (kw[j].n == 1 && !kw[j].w[0].stopword))
+            return 1;
+    }
+    return 0;
+}
+
 /* Sorts the kids' queries into cl; stopword clauses go aside. */
 static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, int positive,
                                clauses *cl, const char **why)
@@ -604,9 +645,11 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
         int excluded = kid->sign == QP_SIGN_EXCLUDED;
         xdb_query *q = NULL;
         int stop = 0;
-        if (kid->kind == QP_WORD && !is_wildcard(kid))
+        if (kid->kind == QP_WORD && !is_wildcard(kid)) {
+            c->among_others = kid->sign == QP_SIGN_NONE && positive && others(n, kw, i);
             st = words_query(c, &kw[i], positive && !excluded, &q, &stop);
-        else
+            c->among_others = 0;
+        } else
             st = node_query(c, kid, positive && !excluded, &q, &stop, why);
         if (st == ARK_EEMPTYQUERY)
             st = ARK_OK;

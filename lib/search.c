@@ -55,8 +55,8 @@ static ark_status open_db(const shard_list *l, const ark_open_options *o, xdb **
     return st;
 }
 
-ark_status ark_searcher_open_many(const char *const *dbpaths, size_t n,
-                                  const ark_open_options *o, ark_searcher **out, char **err)
+ark_status ark_searcher_open_many(const char *const *dbpaths, size_t n, const ark_open_options *o,
+                                  ark_searcher **out, char **err)
 {
     *out = NULL;
     if (err)
@@ -200,7 +200,12 @@ static ark_status build_words(ark_searcher *s, const char *query, const ark_sear
         free(msg);
         return ARK_EQUERY;
     }
-    qb_ctx c = {s->ana, s->db, m->words, m->stems, m->folds, 0, o ? o->max_expansion : 0, 0};
+    qb_ctx c = {.ana = s->ana,
+                .db = s->db,
+                .words = m->words,
+                .stems = m->stems,
+                .folds = m->folds,
+                .max_wildcard = o ? o->max_expansion : 0};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
     if (st != ARK_OK)
@@ -223,8 +228,7 @@ xdb_query *srch_visible(const xdb_query *q, const ark_search_options *o)
     return out;
 }
 
-ark_status srch_mset(ark_searcher *s, const xdb_query *q, const xdb_search_opts *xo,
-                     xdb_mset **out)
+ark_status srch_mset(ark_searcher *s, const xdb_query *q, const xdb_search_opts *xo, xdb_mset **out)
 {
     ark_status st = xdb_search(s->db, q, xo, out);
     /* the indexer committed meanwhile, or moved a compacted copy into place */
@@ -280,8 +284,8 @@ static ark_status option_filters(ark_searcher *s, const ark_search_options *o, f
     return ARK_OK;
 }
 
-ark_status srch_build(ark_searcher *s, const char *query, const ark_search_options *o, srch_marks *m,
-                        xdb_query **out, int *filters_only)
+ark_status srch_build(ark_searcher *s, const char *query, const ark_search_options *o,
+                      srch_marks *m, xdb_query **out, int *filters_only)
 {
     *out = NULL;
     *filters_only = 0;
@@ -461,7 +465,7 @@ static void note_missing(ark_searcher *s, ark_results *r)
 static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o,
                       const snip_options *so, int filters_only, ark_results **out)
 {
-    xdb_search_opts xo = {o ? o->offset : 0, o && o->limit ? o->limit : 10, -1, 0, {0}, 0,
+    xdb_search_opts xo = {o ? o->offset : 0,    o && o->limit ? o->limit : 10, -1, 0, {0}, 0,
                           o ? o->time_limit : 0};
     ark_sort sort = o ? o->sort : ARK_SORT_RELEVANCE;
     if (sort == ARK_SORT_RELEVANCE && filters_only)

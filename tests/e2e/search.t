@@ -112,6 +112,15 @@ unlike "$out" 'PHRASE' "words in over 1000 documents each are not checked for pr
 out=$("$BIN/arkiv-search" --db "$T/commondb" --explain 'sjakkbrettet skolen' 2>&1)
 like "$out" 'PHRASE' "with a rare word among them, they are"
 
+# A common word beside other words is looked up by its spelling and lemmas
+# only: its parts and its use as a part are the longest lists of a question.
+unlike "$out" 'Cskole' "a word in most documents, beside a rare one, is not looked up as a part"
+like "$out" 'Csjakkbrett' "the rare word is"
+out=$("$BIN/arkiv-search" --db "$T/commondb" --explain 'skolen' 2>&1)
+like "$out" 'Cskole' "a common word alone keeps every alternative"
+out=$("$BIN/arkiv-search" --db "$T/commondb" --explain 'sjakkbrettet +skolen' 2>&1)
+like "$out" 'Cskole' "and so does a required one"
+
 out=$("$BIN/arkiv-search" --db "$T/nothing" Pride 2>&1); rc=$?
 is "$rc" 2 "searching a missing index exits 2"
 like "$out" 'not found|could not be opened' "and says the index is missing"

@@ -18,6 +18,8 @@ typedef struct {
     char **parts;
     size_t nparts;
     int stopword;
+    unsigned docs; /* about how many documents hold it (word_docs), for a
+                      word of a group of several clauses; else 0 */
 } qword;
 
 typedef struct {
@@ -52,6 +54,7 @@ static int collect_token(const ana_token *t, void *ctx)
     w->parts = copy_list(t->parts, t->nparts);
     w->nparts = t->nparts;
     w->stopword = t->stopword;
+    w->docs = 0;
     return 0;
 }
 
@@ -149,7 +152,21 @@ static xdb_query *lemmas_query(const qword *w)
     return q;
 }
 
-static unsigned word_docs(qb_ctx *c, const qword *w);
+/* About how many documents hold w in any form: the most of its exact
+ * spelling's and its lemmas' (each lemma term covers all its forms). */
+static unsigned word_docs(qb_ctx *c, const qword *w)
+{
+    unsigned most = 0, f;
+    if (xdb_term_freq(c->db, w->word, strlen(w->word), &f) == ARK_OK && f > most)
+        most = f;
+    for (size_t i = 0; i < w->nlemmas; i++) {
+        char *t = ark_sprintf("%s%s", ARK_PREFIX_STEM, w->lemmas[i]);
+        if (xdb_term_freq(c->db, t, strlen(t), &f) == ARK_OK && f > most)
+            most = f;
+        free(t);
+    }
+    return most;
+}
 
 /* Whether w is so common that, among other words, its spelling and lemmas
  * suffice (see QB_COMMON_SHARE). */
@@ -158,8 +175,7 @@ static int is_common(qb_ctx *c, const qword *w)
     unsigned total = 0;
     if (!c->among_others || !w->nlemmas || xdb_doc_count(c->db, &total) != ARK_OK)
         return 0;
-    unsigned docs = word_docs(c, w);
-    return docs > QB_COMMON_DOCS && docs > QB_COMMON_SHARE * total;
+    return w->docs > QB_COMMON_DOCS && w->docs > QB_COMMON_SHARE * total;
 }
 
 /* A common word: its exact form, its lemmas, and where it has letters to
@@ -568,22 +584,6 @@ static xdb_query *combine_clauses(clauses *cl)
     return base;
 }
 
-/* About how many documents hold w in any form: the most of its exact
- * spelling's and its lemmas' (each lemma term covers all its forms). */
-static unsigned word_docs(qb_ctx *c, const qword *w)
-{
-    unsigned most = 0, f;
-    if (xdb_term_freq(c->db, w->word, strlen(w->word), &f) == ARK_OK && f > most)
-        most = f;
-    for (size_t i = 0; i < w->nlemmas; i++) {
-        char *t = ark_sprintf("%s%s", ARK_PREFIX_STEM, w->lemmas[i]);
-        if (xdb_term_freq(c->db, t, strlen(t), &f) == ARK_OK && f > most)
-            most = f;
-        free(t);
-    }
-    return most;
-}
-
 /* The phrase of a group's positive bare words, stopwords included, which
  * adds weight where they stand together; NULL for fewer than two words, or
  * when none of them is rare.  kw holds the analyzed words of each bare-word
@@ -612,10 +612,8 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
      * every document holding them all: only worth it when one of them
      * is rare enough to bound that (see QB_PROXIMITY_DOCS). */
     unsigned fewest = UINT_MAX;
-    for (size_t i = 0; i < total; i++) {
-        unsigned docs = word_docs(c, &all[i]);
-        fewest = docs < fewest ? docs : fewest;
-    }
+    for (size_t i = 0; i < total; i++)
+        fewest = all[i].docs < fewest ? all[i].docs : fewest;
     ark_status st = fewest <= QB_PROXIMITY_DOCS ? phrase_query(c, 0, all, total, out) : ARK_OK;
     free(all);
     return st;
@@ -715,9 +713,17 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     /* Each bare word is analyzed once, for its clause, the abbreviation runs
      * and the proximity phrase alike. */
     qwords *kw = ark_calloc(k, sizeof *kw);
-    for (size_t i = 0; i < n->nkids; i++)
+    size_t clauses = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        clauses += n->kids[i]->sign != QP_SIGN_EXCLUDED;
         if (n->kids[i]->kind == QP_WORD && !is_wildcard(n->kids[i]))
             analyze(c, n->kids[i]->text, &kw[i]);
+    }
+    /* How common each word is, for the common-word rule and the proximity
+     * phrase, both of which need other clauses: looked up once. */
+    for (size_t i = 0; clauses >= 2 && i < n->nkids; i++)
+        for (size_t j = 0; n->kids[i]->sign != QP_SIGN_EXCLUDED && j < kw[i].n; j++)
+            kw[i].w[j].docs = word_docs(c, &kw[i].w[j]);
     ark_status st = sort_clauses(c, n, kw, positive, &cl, why);
     if (st == ARK_OK && positive)
         st = abbrev_runs(c, n, kw, positive, &cl);

@@ -314,8 +314,7 @@ void dbw_replace(dbw *w, unsigned shard, const char *uid, const char *sig, docpl
     j->plan = plan;
     j->syn_len = syn->len;
     j->syn = syn->len ? ark_buf_take(syn) : NULL;
-    j->bytes =
-        plan->postings.len + plan->terms.len + plan->values.len + plan->text.len + j->syn_len;
+    j->bytes = docplan_size(plan) + j->syn_len;
     note(w, uid, sig ? sig : "", DBW_UNCOMMITTED);
     push(w, j);
 }

@@ -86,6 +86,11 @@ xdb_doc *docplan_build(const docplan *p)
     return doc;
 }
 
+size_t docplan_size(const docplan *p)
+{
+    return p->postings.len + p->terms.len + p->values.len + p->text.len;
+}
+
 void docplan_free(docplan *p)
 {
     ark_buf_free(&p->postings);

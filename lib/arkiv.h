@@ -70,7 +70,10 @@ const char *ark_indexer_error(const ark_indexer *ix);
  * Files that cannot be indexed are reported and counted, never fatal; a file
  * that fails keeps its previous version in the index.  Changes are committed
  * in batches, so an interrupted run leaves the index as of its last commit.
- * Returns an error only when the index itself fails. */
+ * A first import (into an index of one database with no documents) commits
+ * its batches into segments beside the index and merges them in, which is
+ * faster at scale: an interrupted one leaves the index as of its last merge
+ * (segments.h).  Returns an error only when the index itself fails. */
 ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nroots,
                            const ark_index_options *opts, ark_index_counts *counts);
 
@@ -79,7 +82,9 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
  * kill leaves the old index or the new one.  A bulk import that commits in
  * batches leaves B-tree blocks half full: on 2,000 speeches the index went
  * from 160 to 72 MB.  A searcher that reads across the exchange retries its
- * search once.  The indexer stays open for another run. */
+ * search once.  The indexer stays open for another run.  After a first
+ * import (a run into an empty index), which merges what it wrote compactly
+ * already (segments.h), there is nothing to do. */
 ark_status ark_indexer_compact(ark_indexer *ix);
 
 /* ------------------------------------------------------------------ searching */

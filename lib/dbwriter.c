@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "docplan.h"
+#include "segments.h"
 #include "strset.h"
 #include "terms.h"
 #include "xalloc.h"
@@ -52,16 +53,18 @@ typedef struct batch {
 } batch;
 
 struct dbw {
-    xdb *const *dbs;
+    xdb **dbs;
     unsigned n;
+    segs *bulk; /* a first import's segments (segments.h), or NULL */
     /* the caller's side */
-    char *const *paths; /* the shards', borrowed */
-    xdb **readers;      /* read-only handles, opened when first needed */
-    unsigned read_at;   /* the commits they have been reopened after */
-    unsigned requested; /* commits queued */
-    batch *cur;         /* writes queued since the last commit queued */
-    batch *sealed;      /* batches whose commit is queued, newest first */
-    char *err_open;     /* why a read handle would not open */
+    char *const *paths;   /* the shards', borrowed */
+    xdb **readers;        /* read-only handles, opened when first needed */
+    unsigned read_at;     /* the commits they have been reopened after */
+    unsigned merges_seen; /* the merges they have been opened after */
+    unsigned requested;   /* commits queued */
+    batch *cur;           /* writes queued since the last commit queued */
+    batch *sealed;        /* batches whose commit is queued, newest first */
+    char *err_open;       /* why a read handle would not open */
     /* the writer's side */
     int in_transaction;
     /* set before the writer starts */
@@ -76,6 +79,9 @@ struct dbw {
     size_t waiting_bytes;
     int busy;           /* the writer is applying one */
     unsigned committed; /* commits the writer has made */
+    unsigned visible;   /* of which the shards' readers see: all but a first import's
+                           since its last merge */
+    unsigned merges;
     ark_status failed;
     char *err;
 };
@@ -91,10 +97,9 @@ static void job_free(job *j)
     free(j);
 }
 
-/* Records the first failure, with shard i's message. */
-static void record(dbw *w, unsigned i, ark_status st)
+/* Records the first failure, with its message. */
+static void record_msg(dbw *w, ark_status st, const char *msg)
 {
-    const char *msg = xdb_error(w->dbs[i]);
     pthread_mutex_lock(&w->queue);
     if (w->failed == ARK_OK) {
         w->failed = st;
@@ -103,12 +108,22 @@ static void record(dbw *w, unsigned i, ark_status st)
     pthread_mutex_unlock(&w->queue);
 }
 
+/* Records the first failure, with shard i's message. */
+static void record(dbw *w, unsigned i, ark_status st)
+{
+    record_msg(w, st, xdb_error(w->dbs[i]));
+}
+
 /* Cancels the open transactions: nothing after a failed write may reach
  * the index. */
 static void cancel_all(dbw *w)
 {
-    for (unsigned i = 0; w->in_transaction && i < w->n; i++)
+    if (!w->in_transaction)
+        return;
+    for (unsigned i = 0; i < w->n; i++)
         xdb_cancel(w->dbs[i]);
+    if (w->bulk)
+        segs_cancel(w->bulk);
     w->in_transaction = 0;
 }
 
@@ -188,16 +203,80 @@ static void each_shard(dbw *w, op_kind kind)
     if (kind == OP_COMMIT) {
         pthread_mutex_lock(&w->queue);
         w->committed++;
+        if (!w->bulk)
+            w->visible = w->committed;
         pthread_mutex_unlock(&w->queue);
     }
+}
+
+/* Merges a first import's segments into the index: its readers see every
+ * commit now. */
+static void merge(dbw *w)
+{
+    ark_status st = segs_merge(w->bulk, &w->dbs[0]);
+    if (st != ARK_OK) {
+        record_msg(w, st, segs_error(w->bulk));
+        return;
+    }
+    pthread_mutex_lock(&w->queue);
+    w->visible = w->committed;
+    w->merges++;
+    pthread_mutex_unlock(&w->queue);
+}
+
+/* In a first import, the segment is committed before the index (which
+ * holds only its format stamp and signatures set again), and merged after
+ * it when due. */
+static void commit_bulk(dbw *w)
+{
+    int due;
+    ark_status st = segs_commit(w->bulk, &due);
+    if (st != ARK_OK) {
+        record_msg(w, st, segs_error(w->bulk));
+        cancel_all(w);
+        return;
+    }
+    each_shard(w, OP_COMMIT);
+    if (due && !w->in_transaction && dbw_status(w, NULL) == ARK_OK)
+        merge(w);
+}
+
+static void begin_bulk(dbw *w)
+{
+    each_shard(w, OP_BEGIN);
+    if (!w->in_transaction)
+        return;
+    ark_status st = segs_begin(w->bulk);
+    if (st != ARK_OK) {
+        record_msg(w, st, segs_error(w->bulk));
+        cancel_all(w);
+    }
+}
+
+/* Sets a signature, in a first import by the document's id: a merge may
+ * have numbered the documents afresh since the caller read it. */
+static ark_status set_signature(dbw *w, xdb *db, const job *j)
+{
+    unsigned docid = j->docid;
+    if (w->bulk) {
+        ark_status st = xdb_find(db, j->uid, &docid);
+        if (st == ARK_ENOTFOUND)
+            return ARK_OK;
+        if (st != ARK_OK)
+            return st;
+    }
+    return xdb_set_value(db, docid, ARK_SLOT_SIGNATURE, j->text);
 }
 
 static void apply(dbw *w, job *j)
 {
     xdb *db = j->shard < w->n ? w->dbs[j->shard] : NULL;
     ark_status st = ARK_OK;
+    const char *msg = NULL;
     switch (j->kind) {
     case OP_REPLACE:
+        if (w->bulk)
+            db = segs_db(w->bulk);
         if (j->syn)
             st = add_synonyms(db, j->syn, j->syn_len);
         if (st == ARK_OK) {
@@ -205,16 +284,31 @@ static void apply(dbw *w, job *j)
             st = xdb_replace(db, j->uid, doc);
             xdb_doc_free(doc);
         }
+        if (st == ARK_OK && w->bulk)
+            segs_wrote(w->bulk, j->uid);
         break;
     case OP_DELETE:
-        st = xdb_delete(db, j->uid);
+        if (w->bulk) {
+            st = segs_delete(w->bulk, j->uid);
+            msg = segs_error(w->bulk);
+        } else {
+            st = xdb_delete(db, j->uid);
+        }
         break;
     case OP_SET_SIGNATURE:
-        st = xdb_set_value(db, j->docid, ARK_SLOT_SIGNATURE, j->text);
+        st = set_signature(w, db, j);
         break;
     case OP_BEGIN:
+        if (w->bulk)
+            begin_bulk(w);
+        else
+            each_shard(w, OP_BEGIN);
+        return;
     case OP_COMMIT:
-        each_shard(w, j->kind);
+        if (w->bulk && w->in_transaction)
+            commit_bulk(w);
+        else
+            each_shard(w, OP_COMMIT);
         return;
     case OP_CANCEL:
         cancel_all(w);
@@ -223,7 +317,7 @@ static void apply(dbw *w, job *j)
         return;
     }
     if (st != ARK_OK) {
-        record(w, j->shard, st);
+        record_msg(w, st, msg ? msg : xdb_error(db));
         cancel_all(w);
     }
 }
@@ -259,11 +353,12 @@ static void *writer_main(void *arg)
     }
 }
 
-dbw *dbw_start(xdb *const *dbs, char *const *paths, unsigned n, unsigned queued, size_t bytes)
+dbw *dbw_start(xdb **dbs, char *const *paths, unsigned n, segs *bulk, unsigned queued, size_t bytes)
 {
     dbw *w = ark_calloc(1, sizeof *w);
     w->dbs = dbs;
     w->n = n;
+    w->bulk = bulk;
     w->paths = paths;
     w->readers = ark_calloc(n, sizeof *w->readers);
     w->cur = batch_new();
@@ -380,8 +475,16 @@ ark_status dbw_sync(dbw *w, const char **err)
 static batch *noted(dbw *w, const char *uid, size_t *at)
 {
     pthread_mutex_lock(&w->queue);
-    unsigned committed = w->committed;
+    unsigned committed = w->visible, merges = w->merges;
     pthread_mutex_unlock(&w->queue);
+    if (merges != w->merges_seen) {
+        /* a merge put new files in the index's place: read those */
+        for (unsigned i = 0; i < w->n; i++) {
+            xdb_close(w->readers[i]);
+            w->readers[i] = NULL;
+        }
+        w->merges_seen = merges;
+    }
     if (committed != w->read_at) {
         batch **p = &w->sealed;
         while (*p && (*p)->number > committed)
@@ -460,6 +563,14 @@ ark_status dbw_stop(dbw *w, char **err)
 {
     push(w, new_job(OP_STOP, 0));
     pthread_join(w->thread, NULL);
+    if (w->bulk) {
+        /* what the segments hold was committed: it joins the index, even
+         * after a failure, as it would have in place */
+        if (segs_pending(w->bulk))
+            merge(w);
+        segs_free(w->bulk);
+        w->bulk = NULL;
+    }
     ark_status st = w->failed;
     if (err)
         *err = st != ARK_OK && w->err ? ark_strdup(w->err) : NULL;

@@ -11,14 +11,16 @@
  * last commit, as a run that stops on an error always left it.
  *
  * What a document is stored as, the caller asks dbw_find: it answers from
- * the writes queued since the last commit the writer finished, and from a
- * read-only handle on the shards for the rest, so that it never waits for
+ * the writes queued since the last commit the writer finished (in a first
+ * import, since the last merge), and from a read-only handle on the shards
+ * for the rest, so that it never waits for
  * the writer.  The shards' writable handles are the writer's while it runs;
  * the caller may read them only after dbw_sync, before queuing more. */
 #ifndef ARKIV_DBWRITER_H
 #define ARKIV_DBWRITER_H
 
 #include "docplan.h"
+#include "segments.h"
 #include "status.h"
 #include "xalloc.h"
 #include "xapian-shim.h"
@@ -30,14 +32,18 @@ typedef struct dbw dbw;
 #define DBW_UNCOMMITTED 0xffffffffu
 
 /* Starts a writer for the shards dbs[0..n) at paths[0..n), which stay the
- * caller's (to close after dbw_stop; paths must last until then).  At most `queued` writes, holding
- * at most `bytes` (or one write larger than that), wait at a time: a caller that gets further ahead
+ * caller's (to close after dbw_stop; paths must last until then).  With
+ * `bulk` (a first import into one database; w owns it), documents are
+ * written into its segments, and dbs[0] is replaced by a new handle at each
+ * merge.  At most `queued` writes, holding at most `bytes` (or one write
+ * larger than that), wait at a time: a caller that gets further ahead
  * waits, which bounds the memory they take. */
-dbw *dbw_start(xdb *const *dbs, char *const *paths, unsigned n, unsigned queued, size_t bytes);
+dbw *dbw_start(xdb **dbs, char *const *paths, unsigned n, segs *bulk, unsigned queued,
+               size_t bytes);
 
-/* Applies every queued write, stops the thread and frees w; returns the
- * first failure, as dbw_status does, with a copy of its message in *err
- * (NULL if none). */
+/* Applies every queued write, merges what segments are left, stops the
+ * thread and frees w; returns the first failure, as dbw_status does, with
+ * a copy of its message in *err (NULL if none). */
 ark_status dbw_stop(dbw *w, char **err);
 
 /* Replaces the document with unique term uid in shard by the one plan

@@ -27,6 +27,7 @@
 #include "docplan.h"
 #include "extract.h"
 #include "minutes.h"
+#include "segments.h"
 #include "shards.h"
 #include "glossary.h"
 #include "jsondoc.h"
@@ -58,6 +59,7 @@ struct ark_indexer {
     ana *ana;
     char *error;
     strset **synonyms; /* per shard: "Z<stem>\0<word>" pairs this run already wrote */
+    int merged;        /* the last run was a first import: its merges left the index compact */
 };
 
 /* The state of one run. */
@@ -853,17 +855,40 @@ static void walk_root(run_state *r, const char *root)
     }
 }
 
+/* Segments for a run into an index of one database with no documents
+ * (segments.h); NULL for any other, or when they cannot be made (the run
+ * then writes in place, only slower). */
+static segs *first_import(ark_indexer *ix)
+{
+    unsigned docs;
+    if (ix->n != 1)
+        return NULL;
+    if (xdb_doc_count(ix->dbs[0], &docs) != ARK_OK || docs > 0) {
+        segs_clean(ix->paths[0]); /* a killed first import's */
+        return NULL;
+    }
+    segs *s;
+    char *err;
+    if (segs_open(ix->paths[0], &s, &err) != ARK_OK) {
+        free(err);
+        return NULL;
+    }
+    return s;
+}
+
 ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nroots,
                            const ark_index_options *opts, ark_index_counts *counts)
 {
     memset(counts, 0, sizeof *counts);
-    run_state r = {.ix = ix,
-                   .opts = opts,
-                   .counts = counts,
-                   .seen = strset_new(),
-                   .fatal = ARK_OK,
-                   .writer =
-                       dbw_start(ix->dbs, ix->paths, ix->n, WRITER_QUEUE, WRITER_QUEUE_BYTES)};
+    segs *bulk = first_import(ix);
+    ix->merged = bulk != NULL;
+    run_state r = {
+        .ix = ix,
+        .opts = opts,
+        .counts = counts,
+        .seen = strset_new(),
+        .fatal = ARK_OK,
+        .writer = dbw_start(ix->dbs, ix->paths, ix->n, bulk, WRITER_QUEUE, WRITER_QUEUE_BYTES)};
     for (size_t i = 0; i < nroots && r.fatal == ARK_OK; i++) {
         if (jl_is_jsonl(roots[i])) {
             import_jsonl(&r, roots[i]);
@@ -930,6 +955,8 @@ static ark_status reopen_shards(ark_indexer *ix, int sharded, char **err)
 
 ark_status ark_indexer_compact(ark_indexer *ix)
 {
+    if (ix->merged)
+        return ARK_OK;
     int sharded = shards_is_sharded(ix->path);
     char *copy = dbswap_copy_path(ix->path);
     dbswap_remove_dir(copy); /* left by a run killed while compacting */

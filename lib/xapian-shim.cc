@@ -432,8 +432,8 @@ ark_status xdb_open_shards(const xdb_shard *v, size_t n, unsigned timeout_ms, xd
     try {
         h->db = new Xapian::Database();
         for (size_t i = 0; i < n; i++) {
-            h->shards.push_back(shard{v[i].kind, v[i].where, v[i].args ? v[i].args : "",
-                                      v[i].port, Xapian::Database(), false, 0});
+            h->shards.push_back(shard{v[i].kind, v[i].where, v[i].args ? v[i].args : "", v[i].port,
+                                      Xapian::Database(), false, 0});
             h->remote |= v[i].kind != XDB_SHARD_LOCAL;
         }
         for (shard &s : h->shards)
@@ -591,6 +591,88 @@ ark_status xdb_begin(xdb *h) noexcept
         return ARK_EINVAL;
     XDB_TRY
     h->w->begin_transaction(true);
+    return ARK_OK;
+    XDB_CATCH(h)
+}
+
+ark_status xdb_open_segment(const char *path, xdb **out, char **err) noexcept
+{
+    *out = nullptr;
+    *err = nullptr;
+    xdb *h = new xdb();
+    try {
+        // not synced: a segment is merged or written again, never trusted
+        // after a crash (segments.h)
+        h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
+        h->db = h->w;
+    } catch (...) {
+        ark_status st = map_exception(&h->error);
+        *err = dup_string(h->error);
+        delete h;
+        return st;
+    }
+    *out = h;
+    return ARK_OK;
+}
+
+namespace
+{
+// A key found in several of the databases merged: a synonym list is the
+// sorted union of the lists, as write_synonyms keeps it; any other key
+// keeps the first database's value (the index's own: its format, its
+// analysis).
+class MergingCompactor : public Xapian::Compactor
+{
+  public:
+    std::string resolve_duplicate_metadata(const std::string &key, size_t n,
+                                           const std::string tags[]) override
+    {
+        if (key.compare(0, SYNONYM_KEY.size(), SYNONYM_KEY) != 0)
+            return tags[0];
+        std::set<std::string> all;
+        for (size_t i = 0; i < n; i++)
+            each_listed(tags[i], insert_term, &all);
+        std::string list;
+        for (const std::string &term : all) {
+            list += term;
+            list += '\0';
+        }
+        return list;
+    }
+};
+} // namespace
+
+ark_status xdb_merge(const char *const *paths, size_t n, const char *dest, char **err) noexcept
+{
+    *err = nullptr;
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(paths[i]));
+        MergingCompactor merging;
+        // renumbered: each database's documents follow the one's before
+        all.compact(dest, 0, 0, merging);
+        return ARK_OK;
+    } catch (...) {
+        std::string what;
+        ark_status st = map_exception(&what);
+        *err = dup_string(what);
+        return st;
+    }
+}
+
+ark_status xdb_keep_last(xdb *h, const char *uid) noexcept
+{
+    if (need_writer(h) != ARK_OK)
+        return ARK_EINVAL;
+    XDB_TRY
+    std::vector<Xapian::docid> older;
+    for (auto it = h->w->postlist_begin(uid); it != h->w->postlist_end(uid); ++it)
+        older.push_back(*it);
+    if (!older.empty())
+        older.pop_back();
+    for (Xapian::docid d : older)
+        h->w->delete_document(d);
     return ARK_OK;
     XDB_CATCH(h)
 }
@@ -922,8 +1004,7 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     return m.release();
 }
 
-ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o,
-                      xdb_mset **out) noexcept
+ark_status xdb_search(xdb *h, const xdb_query *q, const xdb_search_opts *o, xdb_mset **out) noexcept
 {
     *out = nullptr;
     // A shard that fails is left out and the search runs again over the

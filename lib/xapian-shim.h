@@ -93,6 +93,19 @@ ark_status xdb_commit(xdb *db) XDB_NOEXCEPT;
 ark_status xdb_compact(xdb *db, const char *dest) XDB_NOEXCEPT;
 ark_status xdb_cancel(xdb *db) XDB_NOEXCEPT;
 
+/* Creates the database at path (it must not exist) for writing, its commits
+ * not synced to disk: a segment of a first import (segments.h), merged into
+ * the index or thrown away, never read after a crash.  *err as for xdb_open,
+ * always set on failure. */
+ark_status xdb_open_segment(const char *path, xdb **out, char **err) XDB_NOEXCEPT;
+/* Writes into the new directory dest one compact database holding the
+ * committed documents of the databases at paths[0..n), in that order and
+ * numbered afresh, with their metadata; a synonym list found in several is
+ * their union.  *err (to free) says what failed. */
+ark_status xdb_merge(const char *const *paths, size_t n, const char *dest, char **err) XDB_NOEXCEPT;
+/* Deletes every document indexed by uid but the one added last. */
+ark_status xdb_keep_last(xdb *db, const char *uid) XDB_NOEXCEPT;
+
 /* Adds doc, replacing any document indexed by the unique term uid. */
 ark_status xdb_replace(xdb *db, const char *uid, const xdb_doc *doc) XDB_NOEXCEPT;
 /* Deletes the document indexed by uid; ARK_OK if there was none. */
@@ -172,8 +185,8 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 
 typedef struct {
     unsigned offset, limit;
-    int sort_slot;  /* -1: by relevance; else by this value slot, then relevance */
-    int sort_desc;  /* with sort_slot: highest value first */
+    int sort_slot; /* -1: by relevance; else by this value slot, then relevance */
+    int sort_desc; /* with sort_slot: highest value first */
     unsigned facet_slots[XDB_MAX_FACETS]; /* count the matches' values in these */
     unsigned nfacets;
     double time_limit; /* seconds; > 0: stop looking at more matches after this long,

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """arkiv-index killed with SIGKILL at many points (early, mid-batch, during a
-commit) over a slice of the scale corpus.  After each kill the index opens,
-passes xapian-check and holds exactly the records of the batches committed
-so far (a prefix of the input, a whole number of batches); a re-run goes on
-from there, and the last one ends with every record once.  Kills during
---compact leave the old index or the new one."""
+commit) over a slice of the scale corpus, in a first import (into an empty
+index: segments merged into it) and in runs in place.  After each kill the
+index opens, passes xapian-check and holds exactly the records of the batches
+committed (in place) or merged (first import) so far: a prefix of the input,
+a whole number of batches; a re-run goes on from there, and the last one ends
+with every record once.  Kills during --compact leave the old index or the
+new one."""
 import lzma
 import json
 import os
@@ -117,26 +119,18 @@ def main():
     t.done()
 
 
-def run(t, tmp):
-    jsonl = os.path.join(tmp, "slice.jsonl")
-    ids = slice_corpus(jsonl)
-    db = os.path.join(tmp, "db")
-    t.eq(len(ids), RECORDS, "the slice has %d records" % RECORDS)
-
-    # One uninterrupted run into another index says how long a run takes.
-    began = time.time()
-    ref = start(os.path.join(tmp, "ref"), jsonl)
-    ref.communicate()
-    expected = max(0.5, time.time() - began)
-    print("# an uninterrupted run takes %.1f s" % expected)
-
-    rng = random.Random(20261122)
+def kill_loop(t, db, jsonl, ids, expected, rng, seeded, what):
+    """Kills runs over jsonl into db until one finishes (or KILLS were made),
+    checking the index after each kill; then a last run finishes it.  After
+    `seeded` records already in db, the runs write in place, each commit a
+    batch; into an empty db they are a first import, whose segments are
+    merged in whole batches too (lib/segments.h)."""
     modes = ["early", "mid-batch", "during commit"]
     kills, counts, bad, finished, mid_commit = 0, [], [], False, 0
     for attempt in range(KILLS):
         mode = modes[attempt % len(modes)]
         proc = start(db, jsonl)
-        left = expected * (RECORDS - (counts[-1] if counts else 0)) / RECORDS
+        left = expected * (RECORDS - (counts[-1] if counts else seeded)) / RECORDS
         if not kill_when(proc, mode, db, rng, left):
             finished = True
             break
@@ -159,26 +153,55 @@ def run(t, tmp):
                 or any(v != 1 for v in got.values()):
             bad.append("%s kill %d: %d documents, %d ids, not the first whole batches"
                        % (mode, kills, ndocs, n))
-    print("# documents after each kill: %s" % counts)
-    t.ok(kills >= KILLS // 2, "the indexer was killed %d times before it could finish" % kills)
-    t.ok(not bad, "after every kill the index opens, passes xapian-check and holds exactly "
-         "the committed batches", "\n".join(bad))
-    t.ok(any(0 < c < RECORDS for c in counts) and len(set(counts)) > 2,
-         "the kills landed at different points of the run", counts)
-    t.ok(mid_commit > 0, "%d kills landed while a commit was writing its tables" % mid_commit)
+    print("# %s: documents after each kill: %s" % (what, counts))
+    t.ok(kills >= KILLS // 2, "%s: the indexer was killed %d times before it could finish"
+         % (what, kills))
+    t.ok(not bad, "%s: after every kill the index opens, passes xapian-check and holds exactly "
+         "the committed batches" % what, "\n".join(bad))
+    t.ok(any(seeded < c < RECORDS for c in counts) and len(set(counts)) > 2,
+         "%s: the kills landed at different points of the run" % what, counts)
+    if seeded:
+        t.ok(mid_commit > 0, "%d kills landed while a commit was writing its tables" % mid_commit)
 
     final = start(db, jsonl)
     out, err = final.communicate()
-    t.eq(final.returncode, 0, "a re-run after the last kill succeeds")
-    done_before = RECORDS if finished else counts[-1] if counts else 0
+    t.eq(final.returncode, 0, "%s: a re-run after the last kill succeeds" % what)
+    done_before = RECORDS if finished else counts[-1] if counts else seeded
     t.ok(re.match(r"^%d added, 0 updated, 0 deleted, %d skipped, 0 failed"
                   % (RECORDS - done_before, done_before), out),
-         "it adds only what the kills lost and skips what was committed", out + err)
+         "%s: it adds only what the kills lost and skips what was committed" % what, out + err)
     check = subprocess.run(["xapian-check", db], capture_output=True, text=True)
-    t.eq(check.returncode, 0, "the finished index passes xapian-check")
+    t.eq(check.returncode, 0, "%s: the finished index passes xapian-check" % what)
     ndocs, got = indexed(db)
-    t.eq((ndocs, sorted(got)), (RECORDS, sorted(ids)), "it holds every record")
-    t.ok(all(v == 1 for v in got.values()), "each record once: no duplicates")
+    t.eq((ndocs, sorted(got)), (RECORDS, sorted(ids)), "%s: it holds every record" % what)
+    t.ok(all(v == 1 for v in got.values()), "%s: each record once: no duplicates" % what)
+    t.ok(not os.path.exists(db + ".bulk"), "%s: no segments are left beside the index" % what)
+
+
+def run(t, tmp):
+    jsonl = os.path.join(tmp, "slice.jsonl")
+    ids = slice_corpus(jsonl)
+    t.eq(len(ids), RECORDS, "the slice has %d records" % RECORDS)
+
+    # One uninterrupted run into another index says how long a run takes.
+    began = time.time()
+    ref = start(os.path.join(tmp, "ref"), jsonl)
+    ref.communicate()
+    expected = max(0.5, time.time() - began)
+    print("# an uninterrupted run takes %.1f s" % expected)
+
+    rng = random.Random(20261122)
+    # a first import, into an empty index
+    kill_loop(t, os.path.join(tmp, "first"), jsonl, ids, expected, rng, 0, "first import")
+    # runs in place: the index holds the first batch already
+    db = os.path.join(tmp, "db")
+    seed = os.path.join(tmp, "seed.jsonl")
+    with open(jsonl) as src, open(seed, "w") as out:
+        out.writelines(src.readlines()[:BATCH])
+    subprocess.run([os.path.join(BIN, "arkiv-index"), "--db", db, seed], capture_output=True,
+                   check=True)
+    kill_loop(t, db, jsonl, ids, expected, rng, BATCH, "in place")
+
     # --compact rewrites the index beside it and exchanges the two directories: a kill
     # at any moment of it leaves the old index or the new one
     compact = [os.path.join(BIN, "arkiv-index"), "--db", db, "--compact", jsonl]

@@ -6,6 +6,8 @@ along, and arkiv-searchd serving while the index changes under it.
   injected ENOSPC everywhere) and an I/O error (injected) stop the run with a
   clear message; the index passes xapian-check and holds the batches
   committed before the error; with room again, a re-run finishes the job.
+  A first import (segments, merged) that hits a full disk leaves the index
+  as of its last merge, and nothing beside it.
 - A second arkiv-index on the same index is refused with a clear message
   while the first one finishes unharmed.
 - arkiv-searchd answers a steady stream of searches while an import adds
@@ -58,18 +60,30 @@ def doc_count(db):
     return int(m.group(1)) if m else -1
 
 
-def check_stopped_at_commit(t, what, res, db, message):
+def seed(db, src):
+    """Indexes the first batch of src into the new index db: the runs after
+    it write in place, committing batch by batch (a first import would write
+    segments and merge them, lib/segments.h)."""
+    first = os.path.join(os.path.dirname(db), os.path.basename(db) + "-seed.jsonl")
+    with open(src) as f, open(first, "w") as out:
+        out.writelines(f.readlines()[:BATCH])
+    subprocess.run([os.path.join(BIN, "arkiv-index"), "--db", db, first], check=True,
+                   capture_output=True)
+
+
+def check_stopped_at_commit(t, what, res, db, message, least=1):
     t.eq(res.returncode, 2, "%s: arkiv-index stops with exit status 2" % what)
     t.ok(re.search(message, res.stderr) and "keeps what was committed" in res.stderr,
          "%s: and says why, and that the index keeps its last commit" % what, res.stderr)
     check = subprocess.run(["xapian-check", db], capture_output=True, text=True)
     t.eq(check.returncode, 0, "%s: the index passes xapian-check" % what)
     n = doc_count(db)
-    t.ok(0 < n < RECORDS and n % BATCH == 0,
+    t.ok(least <= n < RECORDS and n % BATCH == 0,
          "%s: it holds whole committed batches (%d documents)" % (what, n), n)
     s = subprocess.run([os.path.join(BIN, "arkiv-search"), "--db", db, "--limit", "1", WORD],
                        capture_output=True, text=True)
-    t.ok(s.returncode == 0 and s.stdout.startswith("%d documents match" % n),
+    t.ok(s.returncode == 0 and s.stdout.startswith("%d documents match" % n if n
+                                                   else "No documents match"),
          "%s: and answers searches over them, finding every committed record" % what,
          s.stdout + s.stderr)
     return n
@@ -84,6 +98,7 @@ def disk_full_tmpfs(t, tmp, src):
         return
     try:
         db = os.path.join(mnt, "db")
+        seed(db, src)
         res = arkiv_index(db, src)
         n = check_stopped_at_commit(t, "a full tmpfs", res, db, "No space left on device")
         subprocess.run(["mount", "-o", "remount,size=64m", mnt], check=True)
@@ -102,12 +117,35 @@ def injected(t, tmp, src, errno_name, message):
                FAULTY_IO_ERRNO=errno_name)
     # the sanitizers' runtime wants to come first in the preload list
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    seed(db, src)
     res = arkiv_index(db, src, env)
-    n = check_stopped_at_commit(t, "injected %s" % errno_name, res, db, message)
+    n = check_stopped_at_commit(t, "injected %s" % errno_name, res, db, message, BATCH)
     res = arkiv_index(db, src)
     t.ok(res.returncode == 0 and res.stdout.startswith("%d added" % (RECORDS - n)),
          "injected %s: once the disk works a re-run finishes the job" % errno_name,
          res.stdout + res.stderr)
+
+
+def first_import_fails(t, tmp, src):
+    """A disk that fails during a first import, under its segments and its
+    merges too: the index is left as of its last merge, whole.  The first
+    merge (8 batches) fits in the bytes allowed, the rest does not."""
+    where = os.path.join(tmp, "first")
+    os.mkdir(where)
+    db = os.path.join(where, "db")
+    env = dict(os.environ, LD_PRELOAD=FAULTY_IO, FAULTY_IO_DIR=where, FAULTY_IO_AFTER="4000000",
+               FAULTY_IO_ERRNO="ENOSPC")
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    res = arkiv_index(db, src, env)
+    n = check_stopped_at_commit(t, "first import, injected ENOSPC", res, db,
+                                "No space left on device", 0)
+    t.ok(not os.path.exists(db + ".bulk") and not os.path.exists(db + ".compacting"),
+         "first import: no segments nor half-merged copy are left beside the index",
+         os.listdir(where))
+    res = arkiv_index(db, src)
+    t.ok(res.returncode == 0 and res.stdout.startswith("%d added" % (RECORDS - n)),
+         "first import: once the disk works a re-run finishes the job", res.stdout + res.stderr)
+    t.eq(doc_count(db), RECORDS, "first import: and the index holds every record")
 
 
 def second_indexer(t, tmp, src):
@@ -223,6 +261,7 @@ def main():
         disk_full_tmpfs(t, tmp, src)
         injected(t, tmp, src, "ENOSPC", "No space left on device")
         injected(t, tmp, src, "EIO", "Input/output error")
+        first_import_fails(t, tmp, src)
         second_indexer(t, tmp, src)
         live_changes(t, tmp)
     finally:

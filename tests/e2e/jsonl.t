@@ -70,6 +70,28 @@ like "$("$BIN/arkiv-search" --db "$T/rep" sykkelfelt 2>&1)" '^1\. r-a ' "the las
 like "$("$BIN/arkiv-search" --db "$T/rep" gatebelysning fortauskanter 2>&1)" '^No documents match' \
   "and no earlier one"
 
+# A first import writes segments of 8 commits and merges them as it goes
+# (lib/segments.h): with --batch 1, an id repeated 12 and 30 records later
+# lands in other segments, and only its last version may stay.
+{
+  echo '{"id": "r-x", "text": "Første utgave om snøbrøyting."}'
+  for i in $(seq 1 37); do
+    echo "{\"id\": \"f-$i\", \"text\": \"Fyllpost nummer $i om veivedlikehold.\"}"
+    [ "$i" = 11 ] && echo '{"id": "r-x", "text": "Andre utgave om strøsand."}'
+    [ "$i" = 28 ] && echo '{"id": "r-x", "text": "Tredje utgave om kantstein."}'
+  done
+  echo '{"id": "r-x", "text": "Tredje utgave om kantstein."}'
+} > "$T/seg.jsonl"
+out=$("$BIN/arkiv-index" --batch 1 --db "$T/seg" "$T/seg.jsonl" 2>&1)
+like "$out" '^38 added, 2 updated, 0 deleted, 1 skipped, 0 failed' \
+  "a first import across segments counts a repeated id as updated"
+like "$("$BIN/arkiv-search" --db "$T/seg" kantstein 2>&1)" '^1\. r-x ' "its last version is found"
+like "$("$BIN/arkiv-search" --db "$T/seg" snøbrøyting strøsand 2>&1)" '^No documents match' \
+  "and no earlier one, though each was merged into the index before"
+like "$("$BIN/arkiv-search" --db "$T/seg" veivedlikehold 2>&1)" '37 documents match' \
+  "every other record is there once"
+[ ! -e "$T/seg.bulk" ]; ok $? "no segments are left beside the index"
+
 head -c 300 "$T/a.jsonl.xz" > "$T/cut.jsonl.xz"
 out=$("$BIN/arkiv-index" --db "$T/db2" "$T/cut.jsonl.xz" 2>&1); rc=$?
 like "$out" 'cut\.jsonl\.xz: .*truncated' "a truncated xz file is reported as truncated"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -23,8 +24,8 @@ char *dbswap_copy_path(const char *db)
 static void sync_parent(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? ark_strndup(path, slash == path ? 1 : (size_t)(slash - path))
-                      : ark_strdup(".");
+    char *dir =
+        slash ? ark_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ark_strdup(".");
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
         fsync(fd);
@@ -41,13 +42,26 @@ ark_status dbswap(const char *copy, const char *db, char **err)
                    ? ark_sprintf("%s: this file system cannot exchange directories in one "
                                  "step; the index is left as it was",
                                  db)
-                   : ark_sprintf("cannot move the compacted index into place: %s",
-                                 strerror(errno));
+                   : ark_sprintf("cannot move the compacted index into place: %s", strerror(errno));
         return ARK_EIO;
     }
     sync_parent(db);
     dbswap_remove_dir(copy); /* now the old index */
     return ARK_OK;
+}
+
+int dbswap_can_exchange(const char *db)
+{
+    char *copy = dbswap_copy_path(db);
+    char *a = ark_sprintf("%s-a", copy), *b = ark_sprintf("%s-b", copy);
+    int ok = mkdir(a, 0700) == 0 && mkdir(b, 0700) == 0 &&
+             renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0;
+    rmdir(a);
+    rmdir(b);
+    free(a);
+    free(b);
+    free(copy);
+    return ok;
 }
 
 void dbswap_remove_dir(const char *dir)

@@ -20,6 +20,10 @@ char *dbswap_copy_path(const char *db);
  * index).  *err (to free) says what failed. */
 ark_status dbswap(const char *copy, const char *db, char **err);
 
+/* Whether the file system that holds db (a directory, which need not
+ * exist) exchanges directories: tried on two empty ones beside it. */
+int dbswap_can_exchange(const char *db);
+
 /* Removes the directory dir and what it holds (a sharded index holds its
  * shards' directories); no error when it does not exist. */
 void dbswap_remove_dir(const char *dir);

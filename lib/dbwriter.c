@@ -425,6 +425,7 @@ void dbw_delete(dbw *w, unsigned shard, const char *uid)
 void dbw_set_signature(dbw *w, unsigned shard, const char *uid, unsigned docid, const char *sig)
 {
     job *j = new_job(OP_SET_SIGNATURE, shard);
+    j->uid = ark_strdup(uid); /* a first import finds the document by it */
     j->docid = docid;
     j->text = ark_strdup(sig);
     note(w, uid, sig, docid);

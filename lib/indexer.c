@@ -880,8 +880,15 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
                            const ark_index_options *opts, ark_index_counts *counts)
 {
     memset(counts, 0, sizeof *counts);
+    for (unsigned i = 0; i < ix->n; i++) {
+        if (!ix->dbs[i]) { /* a merge could not open it again */
+            set_error(ix, "the index could not be opened again after a merge; open it anew");
+            return ARK_EOPEN;
+        }
+    }
     segs *bulk = first_import(ix);
-    ix->merged = bulk != NULL;
+    int first = bulk != NULL;
+    ix->merged = 0;
     run_state r = {
         .ix = ix,
         .opts = opts,
@@ -910,6 +917,7 @@ ark_status ark_indexer_run(ark_indexer *ix, const char *const *roots, size_t nro
     char *err;
     ark_status st = dbw_stop(r.writer, &err); /* before err is read */
     fail_run(&r, st, err);
+    ix->merged = first && r.fatal == ARK_OK;
     free(err);
     strset_free(r.seen);
     return r.fatal;

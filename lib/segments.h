@@ -31,7 +31,8 @@ typedef struct segs segs;
 
 /* Prepares segments for a first import into the index at `index` (a
  * database with no documents), removing any a killed run left.  *err (to
- * free) says why it cannot. */
+ * free) says why it cannot: on a file system that cannot exchange
+ * directories (dbswap.h), a merge could never take the index's place. */
 ark_status segs_open(const char *index, segs **out, char **err);
 /* Removes what a killed first import left beside the index at index: its
  * segments, and a merge's copy. */

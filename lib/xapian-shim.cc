@@ -650,8 +650,9 @@ ark_status xdb_merge(const char *const *paths, size_t n, const char *dest, char 
         for (size_t i = 0; i < n; i++)
             all.add_database(Xapian::Database(paths[i]));
         MergingCompactor merging;
-        // renumbered: each database's documents follow the one's before
-        all.compact(dest, 0, 0, merging);
+        // renumbered: each database's documents follow the one's before;
+        // FULL packs the blocks as xapian-compact does by default
+        all.compact(dest, Xapian::Compactor::FULL, 0, merging);
         return ARK_OK;
     } catch (...) {
         std::string what;

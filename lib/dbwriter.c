@@ -165,9 +165,8 @@ static void batch_free_all(batch *b)
 }
 
 /* Notes that uid is now stored with sig (NULL: deleted) as docid. */
-static void note(dbw *w, const char *uid, const char *sig, unsigned docid)
+static void note_in(batch *b, const char *uid, const char *sig, unsigned docid)
 {
-    batch *b = w->cur;
     int added;
     size_t i = strset_put(b->uids, uid, strlen(uid), &added);
     if (i == b->cap) {
@@ -179,6 +178,24 @@ static void note(dbw *w, const char *uid, const char *sig, unsigned docid)
         free(b->sigs[i]);
     b->sigs[i] = sig ? ark_strdup(sig) : NULL;
     b->docids[i] = docid;
+}
+
+static void note(dbw *w, const char *uid, const char *sig, unsigned docid)
+{
+    note_in(w->cur, uid, sig, docid);
+}
+
+/* Moves the notes of the older batch `old` that b has no newer note of
+ * into b, and frees old. */
+static void fold(batch *b, batch *old)
+{
+    for (size_t i = 0; i < strset_count(old->uids); i++) {
+        const char *uid = strset_key(old->uids, i);
+        if (!strset_has(b->uids, uid, strset_key_len(old->uids, i)))
+            note_in(b, uid, old->sigs[i], old->docids[i]);
+    }
+    old->older = NULL;
+    batch_free_all(old);
 }
 
 /* Begins or commits the transaction of every shard.  When one fails, the
@@ -439,9 +456,19 @@ void dbw_begin(dbw *w)
 
 void dbw_commit(dbw *w)
 {
-    w->cur->number = ++w->requested;
-    w->cur->older = w->sealed;
-    w->sealed = w->cur;
+    batch *b = w->cur;
+    b->number = ++w->requested;
+    /* A first import keeps its notes until a merge, not a commit: older
+     * batches no larger than this one are folded into it, so that dbw_find
+     * searches a few batches (sizes growing as powers of two), not one per
+     * commit. */
+    while (w->sealed && strset_count(w->sealed->uids) <= strset_count(b->uids)) {
+        batch *old = w->sealed;
+        w->sealed = old->older;
+        fold(b, old);
+    }
+    b->older = w->sealed;
+    w->sealed = b;
     w->cur = batch_new();
     push(w, new_job(OP_COMMIT, 0));
 }

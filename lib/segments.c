@@ -315,13 +315,14 @@ ark_status segs_merge(segs *s, xdb **index)
     char *copy = dbswap_copy_path(s->index), *err = NULL;
     dbswap_remove_dir(copy);
     ark_status st = merge_into(s, copy);
-    if (st == ARK_OK) {
+    if (st == ARK_OK) { /* after the exchange copy is the old index: dbswap removes it */
         st = dbswap(copy, s->index, &err);
         if (st != ARK_OK)
             set_error(s, err);
         free(err);
     }
-    dbswap_remove_dir(copy);
+    if (st != ARK_OK)
+        dbswap_remove_dir(copy);
     free(copy);
     if (st != ARK_OK)
         return st;

@@ -392,13 +392,9 @@ static void write_synonyms(xdb *h)
 
 extern "C" {
 
-ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexcept
+// A writable handle on the database at path, opened with flags.
+static ark_status open_writer(const char *path, int flags, xdb **out, char **err)
 {
-    if (!writable) {
-        // one reader, whatever it reads: a database is one local shard
-        xdb_shard one = {XDB_SHARD_LOCAL, path, nullptr, 0};
-        return xdb_open_shards(&one, 1, 0, out, err);
-    }
     *out = nullptr;
     if (err)
         *err = nullptr;
@@ -408,7 +404,7 @@ ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexc
             throw Xapian::DatabaseOpeningError(std::string(path) +
                                                " is a directory with other files, not an index");
         }
-        h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OPEN);
+        h->w = new Xapian::WritableDatabase(path, flags);
         h->db = h->w;
     } catch (...) {
         ark_status st = map_exception(&h->error);
@@ -419,6 +415,16 @@ ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexc
     }
     *out = h;
     return ARK_OK;
+}
+
+ark_status xdb_open(const char *path, int writable, xdb **out, char **err) noexcept
+{
+    if (!writable) {
+        // one reader, whatever it reads: a database is one local shard
+        xdb_shard one = {XDB_SHARD_LOCAL, path, nullptr, 0};
+        return xdb_open_shards(&one, 1, 0, out, err);
+    }
+    return open_writer(path, Xapian::DB_CREATE_OR_OPEN, out, err);
 }
 
 ark_status xdb_open_shards(const xdb_shard *v, size_t n, unsigned timeout_ms, xdb **out,
@@ -597,22 +603,9 @@ ark_status xdb_begin(xdb *h) noexcept
 
 ark_status xdb_open_segment(const char *path, xdb **out, char **err) noexcept
 {
-    *out = nullptr;
-    *err = nullptr;
-    xdb *h = new xdb();
-    try {
-        // not synced: a segment is merged or written again, never trusted
-        // after a crash (segments.h)
-        h->w = new Xapian::WritableDatabase(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
-        h->db = h->w;
-    } catch (...) {
-        ark_status st = map_exception(&h->error);
-        *err = dup_string(h->error);
-        delete h;
-        return st;
-    }
-    *out = h;
-    return ARK_OK;
+    // not synced: a segment is merged or written again, never trusted after
+    // a crash (segments.h)
+    return open_writer(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC, out, err);
 }
 
 namespace

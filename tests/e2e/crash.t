@@ -90,8 +90,7 @@ def kill_when(proc, mode, db, rng, seconds_left):
     if mode == "early":
         time.sleep(rng.uniform(0, 0.3))
     elif mode == "mid-batch":
-        # short of the time left, which a busy machine stretches or shrinks
-        time.sleep(rng.uniform(0.1, max(0.2, 0.7 * seconds_left)))
+        time.sleep(rng.uniform(0.1, max(0.2, seconds_left)))
     else:  # during a commit: as soon as one, after letting 0-2 others pass
         for _ in range(rng.randrange(3)):
             next_write(proc, db)

@@ -21,6 +21,7 @@
 #include "catalogue.h"
 #include "arkiv.h"
 #include "dbformat.h"
+#include "dblock.h"
 #include "dbswap.h"
 #include "dbwriter.h"
 #include "docfile.h"
@@ -60,6 +61,7 @@ struct ark_indexer {
     char *error;
     strset **synonyms; /* per shard: "Z<stem>\0<word>" pairs this run already wrote */
     int merged;        /* the last run was a first import: its merges left the index compact */
+    dblock *lock;      /* one writer per index, through exchanges too (dblock.h) */
 };
 
 /* The state of one run. */
@@ -155,11 +157,16 @@ ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, un
 {
     *out = NULL;
     char *e = NULL;
-    shard_list l;
-    ark_status st = index_layout(dbpath, shards, &l, &e);
     ark_indexer *ix = ark_calloc(1, sizeof *ix);
     ix->path = ark_strdup(dbpath);
     ix->error = ark_strdup("");
+    struct stat sb;
+    ark_status st = ARK_OK;
+    if (stat(dbpath, &sb) != 0 || S_ISDIR(sb.st_mode)) /* a file: index_layout says why not */
+        st = dblock_take(dbpath, &ix->lock, &e);
+    shard_list l;
+    if (st == ARK_OK)
+        st = index_layout(dbpath, shards, &l, &e);
     const char *mode = "full";
     if (st == ARK_OK) {
         ix->dbs = ark_calloc(l.n, sizeof *ix->dbs);
@@ -207,6 +214,7 @@ void ark_indexer_close(ark_indexer *ix)
     free(ix->synonyms);
     free(ix->dbs);
     ana_free(ix->ana);
+    dblock_release(ix->lock); /* after the databases: Xapian's locks go first */
     free(ix->error);
     free(ix->path);
     free(ix);

@@ -12,7 +12,14 @@
  *   FAULTY_IO_VANISH=NAME
  *
  * deletes a file whose path contains NAME just before it is opened: a file
- * that vanishes after the walk saw it, every time rather than by chance. */
+ * that vanishes after the walk saw it, every time rather than by chance.
+ *
+ *   FAULTY_IO_SLOW_EXCHANGE=MS
+ *
+ * sleeps MS milliseconds after the first exchange of an index's directory
+ * (renameat2 with RENAME_EXCHANGE onto a directory holding iamglass): the
+ * moment between a merge's exchange and the writer's reopening, which a
+ * second writer could otherwise hit only by chance. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -22,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 static long long written; /* bytes written under the directory so far */
@@ -133,4 +142,26 @@ int open64(const char *path, int flags, ...)
     mode_t mode = (flags & O_CREAT) ? (mode_t)va_arg(ap, int) : 0;
     va_end(ap);
     return open_via("open64", path, flags, mode);
+}
+
+int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+              unsigned int flags)
+{
+    static int (*real)(int, const char *, int, const char *, unsigned int);
+    static int slowed;
+    if (!real)
+        real = (int (*)(int, const char *, int, const char *, unsigned int))dlsym(RTLD_NEXT,
+                                                                                  "renameat2");
+    int r = real(olddirfd, oldpath, newdirfd, newpath, flags);
+    const char *ms = getenv("FAULTY_IO_SLOW_EXCHANGE");
+    char iam[PATH_MAX];
+    struct stat st;
+    snprintf(iam, sizeof iam, "%s/iamglass", newpath);
+    if (r == 0 && (flags & RENAME_EXCHANGE) && ms && !slowed && stat(iam, &st) == 0) {
+        slowed = 1;
+        long n = atol(ms);
+        struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return r;
 }

@@ -1,6 +1,7 @@
 /* arkiv-search — search an index from the command line.
  *
- *   arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N] [--why] [--explain]
+ *   arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N]
+ * [--why] [--explain]
  *                [--sort relevance|newest|oldest] [--kind KIND] [--from DATE] [--to DATE]
  *                [--facets] [--internal] QUERY...
  *
@@ -33,7 +34,8 @@
 
 static int usage(void)
 {
-    fputs("usage: arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N] [--why] [--explain]\n"
+    fputs("usage: arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] "
+          "[--offset N] [--why] [--explain]\n"
           "                    [--sort relevance|newest|oldest] [--kind KIND] [--from DATE]\n"
           "                    [--to DATE] [--facets] [--internal] QUERY...\n"
           "       arkiv-search --db DIR --queries QUERIES.tsv --run OUT [--limit N] [--tag TAG]\n"
@@ -112,26 +114,26 @@ static void print_meta(const ark_hit *h)
         putchar('\n');
 }
 
-static void print_facets(const char *label, const ark_facet *f, size_t n)
+static void print_facets(const char *label, const ark_facet *f, size_t n, int exact)
 {
     printf("%s:", label);
     for (size_t i = 0; i < n; i++)
-        printf("%s %s (%u)", i ? "," : "", f[i].value, f[i].count);
+        printf("%s %s (%s%u)", i ? "," : "", f[i].value, exact ? "" : "~", f[i].count);
     putchar('\n');
 }
 
 static void print_text(const char *query, const ark_results *r, unsigned offset)
 {
     if (r->kinds || r->years) {
-        print_facets("Kind", r->kinds, r->nkinds);
-        print_facets("Year", r->years, r->nyears);
+        print_facets("Kind", r->kinds, r->nkinds, r->facets_exact);
+        print_facets("Year", r->years, r->nyears, r->facets_exact);
     }
     if (r->nhits == 0) {
         printf("No documents match %s.\n", query);
         return;
     }
-    printf("%u documents match; showing %u-%u.\n", r->total, offset + 1,
-           offset + (unsigned)r->nhits);
+    printf("%s%u documents match; showing %u-%u.\n", r->total_exact ? "" : "About ", r->total,
+           offset + 1, offset + (unsigned)r->nhits);
     for (size_t i = 0; i < r->nhits; i++) {
         const ark_hit *h = &r->hits[i];
         printf("\n%zu. %s  %s  (score %.3f)\n", offset + i + 1, h->id, h->title, h->score);
@@ -146,8 +148,9 @@ static void print_text(const char *query, const ark_results *r, unsigned offset)
 static void warn_missing(const ark_searcher *s, const ark_results *r)
 {
     for (size_t i = 0; i < r->nmissing; i++)
-        fprintf(stderr, "arkiv-search: warning: shard %zu of %zu (%s) could not be reached; "
-                        "the results leave it out\n",
+        fprintf(stderr,
+                "arkiv-search: warning: shard %zu of %zu (%s) could not be reached; "
+                "the results leave it out\n",
                 r->missing[i], r->nshards, ark_searcher_shard_name(s, r->missing[i]));
 }
 
@@ -178,8 +181,8 @@ static void print_json(const char *query, const ark_results *r)
     }
     /* The query came from the command line and may not be valid UTF-8. */
     char *clean = ark_utf8_clean(query, strlen(query), NULL);
-    json_t *root =
-        json_pack("{s:s, s:I, s:o}", "query", clean, "total", (json_int_t)r->total, "hits", hits);
+    json_t *root = json_pack("{s:s, s:I, s:b, s:o}", "query", clean, "total", (json_int_t)r->total,
+                             "total_exact", r->total_exact, "hits", hits);
     free(clean);
     if (r->nmissing) {
         json_t *missing = json_array();
@@ -197,6 +200,7 @@ static void print_json(const char *query, const ark_results *r)
         json_object_set_new(facets, "kind", kinds);
         json_object_set_new(facets, "year", years);
         json_object_set_new(root, "facets", facets);
+        json_object_set_new(root, "facets_exact", json_boolean(r->facets_exact));
     }
     json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
@@ -310,8 +314,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
             o.limit = (unsigned)strtoul(argv[++i], NULL, 10);
             limit_given = 1;
-        }
-        else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
+        } else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
             o.offset = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--internal") == 0)
             o.internal = 1;
@@ -333,8 +336,7 @@ int main(int argc, char **argv)
                 o.sort = ARK_SORT_RELEVANCE;
             else
                 return usage();
-        }
-        else if (strcmp(argv[i], "--") == 0) {
+        } else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
         } else

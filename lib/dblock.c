@@ -41,18 +41,21 @@ ark_status dblock_take(const char *db, dblock **out, char **err)
     dblock *l = ark_calloc(1, sizeof *l);
     l->path = lock_path(db);
     for (;;) {
-        l->fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        /* read-only: flock needs no more, and another user's file will do */
+        l->fd = open(l->path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
         if (l->fd < 0) {
-            if (errno == EACCES || errno == EROFS || errno == EPERM)
+            int e = errno;
+            if (e == EACCES || e == EROFS || e == EPERM)
                 break; /* nothing can be exchanged there: Xapian's lock suffices */
-            *err = ark_sprintf("%s: %s", l->path, strerror(errno));
+            *err = ark_sprintf("%s: %s", db, strerror(e));
             dblock_release(l);
-            return errno == ENOENT || errno == ENOTDIR ? ARK_ENOTFOUND : ARK_EIO;
+            return e == ENOENT || e == ENOTDIR ? ARK_ENOTFOUND : ARK_EIO;
         }
         if (flock(l->fd, LOCK_EX | LOCK_NB) != 0) {
-            ark_status st = errno == EWOULDBLOCK ? ARK_ELOCKED : ARK_EIO;
+            int e = errno;
+            ark_status st = e == EWOULDBLOCK ? ARK_ELOCKED : ARK_EIO;
             *err = st == ARK_ELOCKED ? ark_sprintf("%s: held by another writer", l->path)
-                                     : ark_sprintf("%s: %s", l->path, strerror(errno));
+                                     : ark_sprintf("%s: %s", l->path, strerror(e));
             close(l->fd);
             l->fd = -1;
             dblock_release(l);

@@ -492,6 +492,7 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
     r->nhits = xdb_mset_size(m);
     r->hits = ark_calloc(r->nhits, sizeof *r->hits);
     if (o && o->facets) {
+        r->facets_exact = xdb_mset_facets_exact(m);
         r->kinds = facets_of(m, 0, &r->nkinds);
         r->years = facets_of(m, 1, &r->nyears);
     }

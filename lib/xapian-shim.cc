@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -70,6 +71,7 @@ struct xdb_mset {
     unsigned estimate;
     bool exact;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
+    bool facets_exact;
 };
 
 struct xdb_stemmer {
@@ -958,6 +960,138 @@ char *xdb_query_describe(const xdb_query *q) noexcept
 
 // ---- running a query ----
 
+// About one document in step, picked by a hash of its docid: a sample of
+// the matches spread over the whole index.  The matcher's own sample, the
+// matches it looked at before it could skip, is the index's first
+// documents: in import order, the oldest years.  Every step-th docid
+// instead would meet any pattern with a period sharing a factor with step
+// (a kind every 7th record, a document and its public view in pairs).
+class SampleSource : public Xapian::PostingSource
+{
+    Xapian::docid did = 0, last = 0;
+    unsigned step;
+
+    static bool picked(Xapian::docid d, unsigned step)
+    {
+        uint32_t x = d; // lowbias32 (Chris Wellons' hash prospector)
+        x ^= x >> 16;
+        x *= 0x7feb352dU;
+        x ^= x >> 15;
+        x *= 0x846ca68bU;
+        x ^= x >> 16;
+        return x % step == 0;
+    }
+    void forward()
+    {
+        while (did <= last && !picked(did, step))
+            did++;
+    }
+
+  public:
+    explicit SampleSource(unsigned step_) : step(step_)
+    {
+    }
+    PostingSource *clone() const override
+    {
+        return new SampleSource(step);
+    }
+    void init(const Xapian::Database &db) override
+    {
+        did = 0;
+        last = db.get_lastdocid();
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return 0;
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return last / step + 1;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return last;
+    }
+    void next(double) override
+    {
+        did++;
+        forward();
+    }
+    void skip_to(Xapian::docid d, double) override
+    {
+        if (did < d) {
+            did = d;
+            forward();
+        }
+    }
+    bool at_end() const override
+    {
+        return did > last;
+    }
+    Xapian::docid get_docid() const override
+    {
+        return did;
+    }
+    std::string name() const override
+    {
+        return "arkiv:Sample";
+    }
+};
+
+typedef std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spy_list;
+
+static void add_spies(Xapian::Enquire &enquire, const xdb_search_opts *o, spy_list &spies)
+{
+    spies.clear();
+    for (unsigned f = 0; f < o->nfacets && f < XDB_MAX_FACETS; f++) {
+        spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[f]));
+        enquire.add_matchspy(spies.back().get());
+    }
+}
+
+// The spies' counts, each times scale.
+static void take_facets(const spy_list &spies, double scale, xdb_mset *m)
+{
+    for (auto &spy : spies) {
+        std::vector<std::pair<std::string, unsigned>> counts;
+        for (Xapian::TermIterator t = spy->values_begin(); t != spy->values_end(); ++t)
+            if (!(*t).empty())
+                counts.emplace_back(*t, static_cast<unsigned>(t.get_termfreq() * scale + 0.5));
+        m->facets.push_back(std::move(counts));
+    }
+}
+
+// Counts the facets, and the total, over a sample of about XDB_SAMPLE
+// matches (fewer when Xapian's estimate is too high): each count times
+// step estimates the whole.  The total stays within Xapian's bounds.
+// Returns false when the time left ran out: a sample cut short holds only
+// the lowest docids.
+static bool count_sample(xdb *h, const xdb_query *q, const Xapian::MSet &mset,
+                         const xdb_search_opts *o, double time_left, xdb_mset *m)
+{
+    unsigned step = m->estimate / XDB_SAMPLE + 1;
+    Xapian::Enquire enquire(*h->db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q->q,
+                                    Xapian::Query((new SampleSource(step))->release())));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    if (time_left > 0)
+        enquire.set_time_limit(time_left);
+    spy_list spies;
+    add_spies(enquire, o, spies);
+    double start = now_seconds();
+    enquire.get_mset(0, 0, h->db->get_doccount());
+    if (time_left > 0 && now_seconds() - start >= time_left)
+        return false;
+    if (!m->exact) {
+        double total = static_cast<double>(spies[0]->get_total()) * step;
+        total = std::max(total, static_cast<double>(mset.get_matches_lower_bound()));
+        total = std::min(total, static_cast<double>(mset.get_matches_upper_bound()));
+        m->estimate = static_cast<unsigned>(total);
+    }
+    take_facets(spies, step, m);
+    return true;
+}
+
 static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o)
 {
     h->fetched.clear();
@@ -967,26 +1101,28 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     if (o->sort_slot >= 0)
         enquire.set_sort_by_value_then_relevance(static_cast<unsigned>(o->sort_slot),
                                                  o->sort_desc != 0);
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-    for (unsigned f = 0; f < o->nfacets && f < XDB_MAX_FACETS; f++) {
-        spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[f]));
-        enquire.add_matchspy(spies.back().get());
-    }
+    spy_list spies;
+    add_spies(enquire, o, spies);
     if (o->time_limit > 0)
         enquire.set_time_limit(o->time_limit);
-    // Count matches (and facets) exactly up to XDB_EXACT_TOTAL, as
-    // Elasticsearch does.
+    double start = now_seconds();
+    // Count matches (and facets) exactly up to XDB_EXACT_TOTAL; above,
+    // Xapian skips matches that cannot reach the page.
     Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, XDB_EXACT_TOTAL);
     std::unique_ptr<xdb_mset> m(new xdb_mset());
     m->estimate = mset.get_matches_estimated();
     m->exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    for (auto &spy : spies) {
-        std::vector<std::pair<std::string, unsigned>> counts;
-        for (Xapian::TermIterator t = spy->values_begin(); t != spy->values_end(); ++t)
-            if (!(*t).empty())
-                counts.emplace_back(*t, t.get_termfreq());
-        m->facets.push_back(std::move(counts));
-    }
+    m->facets_exact = spies.empty() || spies[0]->get_total() >= mset.get_matches_upper_bound();
+    double time_left = o->time_limit > 0 ? o->time_limit - (now_seconds() - start) : 0;
+    if (m->facets_exact)
+        take_facets(spies, 1, m.get());
+    // a remote shard knows no arkiv:Sample; without time left, nor is
+    // there a sample: then the counts of the matches looked at, scaled
+    else if (h->remote || (o->time_limit > 0 && time_left <= 0) ||
+             !count_sample(h, q, mset, o, time_left, m.get()))
+        take_facets(spies,
+                    static_cast<double>(m->estimate) / std::max<double>(spies[0]->get_total(), 1),
+                    m.get());
     if (h->remote)
         mset.fetch(); // asks every shard for its hits' documents at once
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
@@ -1052,6 +1188,11 @@ unsigned xdb_mset_estimate(const xdb_mset *m) noexcept
 int xdb_mset_exact(const xdb_mset *m) noexcept
 {
     return m->exact ? 1 : 0;
+}
+
+int xdb_mset_facets_exact(const xdb_mset *m) noexcept
+{
+    return m->facets_exact ? 1 : 0;
 }
 
 unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) noexcept

@@ -178,8 +178,13 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 
 /* ---- running a query ---- */
 
-/* Totals up to this many matches are exact; above, Xapian estimates. */
-#define XDB_EXACT_TOTAL 10000
+/* Totals up to this many matches are exact; above, they and the facet
+ * counts are estimated (as Meilisearch does; Elasticsearch counts to
+ * 10,000).  See "Counting" in docs/DESIGN.md. */
+#define XDB_EXACT_TOTAL 1000
+/* Above it, the facets and the total are counted over about this many
+ * matches, spread over the whole index, and scaled. */
+#define XDB_SAMPLE 500
 
 #define XDB_MAX_FACETS 4
 
@@ -194,7 +199,8 @@ typedef struct {
 } xdb_search_opts;
 
 /* Runs q with BM25 and returns hits [offset, offset + limit), and the
- * facet counts over all matches (exact up to XDB_EXACT_TOTAL). */
+ * facet counts over all matches (exact up to XDB_EXACT_TOTAL, then
+ * estimated from a sample of XDB_SAMPLE). */
 ark_status xdb_search(xdb *db, const xdb_query *q, const xdb_search_opts *o,
                       xdb_mset **out) XDB_NOEXCEPT;
 /* Facet f's values (in value order) and how many matches have each. */
@@ -207,6 +213,8 @@ unsigned xdb_mset_size(const xdb_mset *m) XDB_NOEXCEPT;
 unsigned xdb_mset_estimate(const xdb_mset *m) XDB_NOEXCEPT;
 /* Whether that number is exact (not an estimate). */
 int xdb_mset_exact(const xdb_mset *m) XDB_NOEXCEPT;
+/* Whether the facet counts are exact (not scaled from those looked at). */
+int xdb_mset_facets_exact(const xdb_mset *m) XDB_NOEXCEPT;
 unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 double xdb_mset_weight(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 

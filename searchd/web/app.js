@@ -233,7 +233,8 @@ function showError(err) {
 // ---- search results ----
 function renderSearch(data, s) {
   const ok = !!data;
-  const { total = { value: 0, exact: true }, hits = [], facets = {}, took_ms: took } = data || {};
+  const { total = { value: 0, exact: true }, hits = [], facets = {}, facets_exact: exact = true,
+    took_ms: took } = data || {};
   document.title = s.q ? `«${s.q}» – arkiv` : 'Dokumenter – arkiv';
   $('#total').textContent = ok ? `${total.exact === false ? 'ca. ' : ''}${fmtNum(total.value)} treff` : '';
   $('#took').textContent = ok && took != null ? `(${fmtNum(took, 1)} ms)` : '';
@@ -242,8 +243,8 @@ function renderSearch(data, s) {
   const sugLink = sug && h('a', { href: searchURL({ ...s, q: sug, page: 1 }) }, sug);
   $('#suggestion').replaceChildren(...(sug ? ['Mente du: ', sugLink, '?'] : []));
   const year = /^\d{4}$/.test(s.from) && s.from === s.to ? s.from : '';
-  fillFacet('kind', facets.kind, s.kind, (a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'nb'));
-  fillFacet('year', facets.year, year, (a, b) => b[0].localeCompare(a[0]));
+  fillFacet('kind', facets.kind, s.kind, exact, (a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'nb'));
+  fillFacet('year', facets.year, year, exact, (a, b) => b[0].localeCompare(a[0]));
   renderActive(s);
   $('#results').start = (s.page - 1) * PAGE_SIZE + 1;
   $('#results').replaceChildren(...hits.map((hit) => renderHit(hit, s)));
@@ -265,13 +266,15 @@ function renderHit(hit, s) {
 }
 
 // One toggle button per value; aria-pressed (and a ✓ from the CSS) tells which filter is on.
-function fillFacet(name, counts, active, order) {
+// Counts over more than 1,000 matches are estimates, marked "ca." as the total is.
+function fillFacet(name, counts, active, exact, order) {
   const entries = Object.entries(counts || {}).sort(order);
   if (active && !entries.some(([v]) => v === active)) entries.unshift([active, null]);
   $(`#facet-${name}`).replaceChildren(...entries.map(([v, n]) => h('li', {}, h('button', {
     type: 'button', class: 'facet', 'data-facet': name, 'data-value': v, 'aria-pressed': String(v === active),
   }, h('span', { class: 'facet-label' }, v),
-  n != null ? h('span', { class: 'count' }, fmtNum(n), h('span', { class: 'vh' }, ' treff')) : null))));
+  n != null ? h('span', { class: 'count' }, exact ? '' : 'ca. ', fmtNum(n), h('span', { class: 'vh' }, ' treff'))
+    : null))));
   $(`#facet-${name}-box`).hidden = entries.length === 0;
 }
 

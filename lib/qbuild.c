@@ -619,6 +619,22 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
     return st;
 }
 
+/* base, with boost's weight added where both match: AND_MAYBE(base,
+ * boost), written as OR(base, FILTER(boost, base)), which matches and
+ * weighs the same.  Xapian ran the AND_MAYBE of a question's words and their
+ * proximity phrase by looking at the phrase for each document of the words'
+ * OR: "Kan statsråden forsvare økt reisetid?" took 120 ms on the scale corpus,
+ * 2.8 ms as an OR (the rankings of the four relevance sets were the same,
+ * scores and all).  Takes both. */
+static xdb_query *add_boost(xdb_query *base, xdb_query *boost)
+{
+    xdb_query *inner[2] = {boost, base};
+    xdb_query *both = xdb_query_combine(XDB_OP_FILTER, inner, 2);
+    xdb_query_free(boost);
+    xdb_query *pair[2] = {base, both};
+    return combine_free(XDB_OP_OR, pair, 2);
+}
+
 /* Whether the group n has a clause besides its kid i that a document can
  * match on: not excluded, and not a lone stopword. */
 static int others(const qp_node *n, const qwords *kw, size_t i)
@@ -743,10 +759,8 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
         st = proximity_query(c, n, kw, &boost);
     if (st == ARK_OK) {
         *out = combine_clauses(&cl);
-        if (boost) {
-            xdb_query *pair[2] = {*out, boost};
-            *out = combine_free(XDB_OP_AND_MAYBE, pair, 2);
-        }
+        if (boost) /* the words' order only adds weight */
+            *out = add_boost(*out, boost);
     } else {
         xdb_query_free(boost);
     }

@@ -10,20 +10,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dbswap.h"
 #include "xalloc.h"
 
 struct dblock {
     int fd; /* -1: a lock that holds nothing */
     char *path;
 };
-
-static char *lock_path(const char *db)
-{
-    size_t n = strlen(db);
-    while (n > 1 && db[n - 1] == '/')
-        n--;
-    return ark_sprintf("%.*s.lock", (int)n, db);
-}
 
 /* Whether fd is still the file at path: a writer that let go removed the
  * file it locked, and a new one may be there already. */
@@ -39,7 +32,7 @@ ark_status dblock_take(const char *db, dblock **out, char **err)
     *out = NULL;
     *err = NULL;
     dblock *l = ark_calloc(1, sizeof *l);
-    l->path = lock_path(db);
+    l->path = dbswap_sibling(db, ".lock");
     for (;;) {
         /* read-only: flock needs no more, and another user's file will do */
         l->fd = open(l->path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);

@@ -13,12 +13,23 @@
 
 #include "xalloc.h"
 
-char *dbswap_copy_path(const char *db)
+char *dbswap_sibling(const char *db, const char *suffix)
 {
     size_t n = strlen(db);
-    while (n > 1 && db[n - 1] == '/')
-        n--;
-    return ark_sprintf("%.*s.compacting", (int)n, db);
+    for (;;) { /* "db/", "db/." and "db/./" name db itself */
+        if (n > 1 && db[n - 1] == '/')
+            n--;
+        else if (n > 2 && db[n - 1] == '.' && db[n - 2] == '/')
+            n -= 2;
+        else
+            break;
+    }
+    return ark_sprintf("%.*s%s", (int)n, db, suffix);
+}
+
+char *dbswap_copy_path(const char *db)
+{
+    return dbswap_sibling(db, ".compacting");
 }
 
 static void sync_parent(const char *path)

@@ -12,6 +12,11 @@
 
 #include "status.h"
 
+/* db's name with suffix added (malloc'd): a file or directory beside the
+ * index, whichever way its path is written ("db/" and "db/." too, which
+ * would otherwise put it inside the directory an exchange replaces). */
+char *dbswap_sibling(const char *db, const char *suffix);
+
 /* Where the compacted copy of the index at db is written: a sibling
  * directory (malloc'd). */
 char *dbswap_copy_path(const char *db);

@@ -57,19 +57,14 @@ const char *segs_error(const segs *s)
 }
 
 /* The segments' directory of the index at index (malloc'd). */
-static char *segments_dir(const char *index, size_t *len)
+static char *segments_dir(const char *index)
 {
-    size_t n = strlen(index);
-    while (n > 1 && index[n - 1] == '/')
-        n--;
-    *len = n;
-    return ark_sprintf("%.*s.bulk", (int)n, index);
+    return dbswap_sibling(index, ".bulk");
 }
 
 void segs_clean(const char *index)
 {
-    size_t n;
-    char *dir = segments_dir(index, &n), *copy = dbswap_copy_path(index);
+    char *dir = segments_dir(index), *copy = dbswap_copy_path(index);
     dbswap_remove_dir(dir);
     dbswap_remove_dir(copy);
     free(dir);
@@ -80,8 +75,7 @@ ark_status segs_open(const char *index, segs **out, char **err)
 {
     *out = NULL;
     *err = NULL;
-    size_t n;
-    char *dir = segments_dir(index, &n);
+    char *dir = segments_dir(index);
     segs_clean(index);
     if (!dbswap_can_exchange(index)) {
         *err = ark_sprintf("%s: this file system cannot exchange directories", index);
@@ -94,7 +88,7 @@ ark_status segs_open(const char *index, segs **out, char **err)
         return ARK_EIO;
     }
     segs *s = ark_calloc(1, sizeof *s);
-    s->index = ark_strndup(index, n);
+    s->index = dbswap_sibling(index, ""); /* without a trailing "/" */
     s->dir = dir;
     s->uids = strset_new();
     s->stale = strset_new();

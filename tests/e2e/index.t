@@ -60,4 +60,12 @@ out=$("$BIN/arkiv-index" --db "$T/plain" corpus 2>&1); rc=$?
 is "$rc" 2 "a directory that is not an index is refused"
 like "$out" 'index' "with a message about the index"
 
+# "DIR/." names DIR: the lock, the segments and the merge's copy go beside it,
+# not inside the directory a merge exchanges
+mkdir "$T/dotdb"
+out=$("$BIN/arkiv-index" --batch 2 --db "$T/dotdb/." "$T/docs" 2>&1); rc=$?
+is "$rc" 0 "an index named DIR/. is written" 
+is "$(ls -A "$T/dotdb" | grep -c '^\.\.')" 0 "and nothing named ..lock, ..bulk or ..compacting is left inside it"
+like "$("$BIN/arkiv-search" --db "$T/dotdb" politiet 2>&1)" 'documents? match' "and it answers searches"
+
 done_testing

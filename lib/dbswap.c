@@ -13,6 +13,28 @@
 
 #include "xalloc.h"
 
+/* path with its last part's parent directory resolved (symbolic links,
+ * "..", "."), so that every spelling of one index names the same files
+ * beside it; path itself when that directory does not exist. */
+static char *resolved(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *last = slash ? slash + 1 : path;
+    if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+        char *r = realpath(path, NULL); /* names a directory that exists */
+        return r ? r : ark_strdup(path);
+    }
+    char *parent =
+        slash ? ark_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : ark_strdup(".");
+    char *r = realpath(parent, NULL);
+    free(parent);
+    if (!r)
+        return ark_strdup(path);
+    char *out = ark_sprintf("%s/%s", strcmp(r, "/") == 0 ? "" : r, last);
+    free(r);
+    return out;
+}
+
 char *dbswap_sibling(const char *db, const char *suffix)
 {
     size_t n = strlen(db);
@@ -24,7 +46,12 @@ char *dbswap_sibling(const char *db, const char *suffix)
         else
             break;
     }
-    return ark_sprintf("%.*s%s", (int)n, db, suffix);
+    char *name = ark_strndup(db, n);
+    char *path = resolved(name);
+    char *out = ark_sprintf("%s%s", path, suffix);
+    free(path);
+    free(name);
+    return out;
 }
 
 char *dbswap_copy_path(const char *db)

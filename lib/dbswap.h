@@ -12,9 +12,11 @@
 
 #include "status.h"
 
-/* db's name with suffix added (malloc'd): a file or directory beside the
- * index, whichever way its path is written ("db/" and "db/." too, which
- * would otherwise put it inside the directory an exchange replaces). */
+/* db's name with suffix added (malloc'd), its directory resolved: a file or
+ * directory beside the index, the same whichever way its path is written
+ * ("db/", "db/.", ".", "../db", through a symbolic link; "db/." and "."
+ * would otherwise put it inside the directory an exchange replaces).  With
+ * suffix "", the index's own path as an exchange needs it. */
 char *dbswap_sibling(const char *db, const char *suffix);
 
 /* Where the compacted copy of the index at db is written: a sibling

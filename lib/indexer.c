@@ -158,7 +158,7 @@ ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, un
     *out = NULL;
     char *e = NULL;
     ark_indexer *ix = ark_calloc(1, sizeof *ix);
-    ix->path = ark_strdup(dbpath);
+    ix->path = dbswap_sibling(dbpath, ""); /* "DIR/." cannot be exchanged */
     ix->error = ark_strdup("");
     struct stat sb;
     ark_status st = ARK_OK;

@@ -755,7 +755,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
                        : "the query has no words to search for";
     }
     xdb_query *boost = NULL;
-    if (st == ARK_OK)
+    if (st == ARK_OK && positive) /* an excluded group's weight counts for nothing */
         st = proximity_query(c, n, kw, &boost);
     if (st == ARK_OK) {
         *out = combine_clauses(&cl);

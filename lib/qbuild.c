@@ -626,8 +626,14 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
  * OR: "Kan statsråden forsvare økt reisetid?" took 120 ms on the scale corpus,
  * 2.8 ms as an OR (the rankings of the four relevance sets were the same,
  * scores and all).  Takes both. */
-static xdb_query *add_boost(xdb_query *base, xdb_query *boost)
+static xdb_query *add_boost(const qb_ctx *c, xdb_query *base, xdb_query *boost)
 {
+    if (c->groups > 1) {
+        /* Inside another group, whose own OR would hold this one twice:
+         * nested groups would double the query at every level. */
+        xdb_query *pair[2] = {base, boost};
+        return combine_free(XDB_OP_AND_MAYBE, pair, 2);
+    }
     xdb_query *inner[2] = {boost, base};
     xdb_query *both = xdb_query_combine(XDB_OP_FILTER, inner, 2);
     xdb_query_free(boost);
@@ -715,6 +721,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
                               const char **why)
 {
     *out = NULL;
+    c->groups++;
     size_t k = n->nkids ? n->nkids : 1;
     /* Room for the kids' clauses and for one per run of bare words. */
     size_t room = k + k * QB_MAX_ABBREV_RUN;
@@ -760,7 +767,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     if (st == ARK_OK) {
         *out = combine_clauses(&cl);
         if (boost) /* the words' order only adds weight */
-            *out = add_boost(*out, boost);
+            *out = add_boost(c, *out, boost);
     } else {
         xdb_query_free(boost);
     }
@@ -768,6 +775,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     for (size_t i = 0; i < n->nkids; i++)
         qwords_free(&kw[i]);
     free(kw);
+    c->groups--;
     return st;
 }
 

@@ -93,6 +93,7 @@ typedef struct {
     int among_others;      /* building an optional word beside other words (internal) */
     unsigned max_wildcard; /* most words a "rus*" may stand for; 0: QB_MAX_WILDCARD */
     size_t expanded;       /* words the query's wildcards stand for so far (internal) */
+    unsigned groups;       /* groups being built around the current one (internal) */
 } qb_ctx;
 
 /* Builds the query for root into *out (the caller frees it).  When the query

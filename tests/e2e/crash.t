@@ -85,10 +85,23 @@ def next_write(proc, db):
         time.sleep(0.0005)
 
 
-def kill_when(proc, mode, db, rng, seconds_left):
-    """Kills proc at a point chosen by mode; False when it finished first."""
+def kill_when(proc, mode, db, rng, seconds_left, batch_seconds=None):
+    """Kills proc at a point chosen by mode; False when it finished first.
+    With batch_seconds (runs in place, where each batch is a commit to db),
+    a mid-batch kill comes after one or two commits, within the next batch:
+    a time drawn from the whole run's could outlast a run that went faster
+    than the one timed, and end the loop after one kill (it did, under
+    ASan, with two tests running at once)."""
     if mode == "early":
         time.sleep(rng.uniform(0, 0.3))
+    elif mode == "mid-batch" and batch_seconds:
+        for _ in range(rng.randrange(1, 3)):
+            next_write(proc, db)
+            sizes = None
+            while proc.poll() is None and sizes != glass_sizes(db):  # that commit ends
+                sizes = glass_sizes(db)
+                time.sleep(0.005)
+        time.sleep(rng.uniform(0, batch_seconds))
     elif mode == "mid-batch":
         time.sleep(rng.uniform(0.1, max(0.2, seconds_left)))
     else:  # during a commit: as soon as one, after letting 0-2 others pass
@@ -131,7 +144,8 @@ def kill_loop(t, db, jsonl, ids, expected, rng, seeded, what):
         mode = modes[attempt % len(modes)]
         proc = start(db, jsonl)
         left = expected * (RECORDS - (counts[-1] if counts else seeded)) / RECORDS
-        if not kill_when(proc, mode, db, rng, left):
+        batch_seconds = expected * BATCH / RECORDS if seeded else None
+        if not kill_when(proc, mode, db, rng, left, batch_seconds):
             finished = True
             break
         kills += 1

@@ -1,7 +1,6 @@
 /* arkiv-search — search an index from the command line.
  *
- *   arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N]
- * [--why] [--explain]
+ *   arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N] [--why] [--explain]
  *                [--sort relevance|newest|oldest] [--kind KIND] [--from DATE] [--to DATE]
  *                [--facets] [--internal] QUERY...
  *
@@ -34,8 +33,7 @@
 
 static int usage(void)
 {
-    fputs("usage: arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] "
-          "[--offset N] [--why] [--explain]\n"
+    fputs("usage: arkiv-search --db DIR [--db DIR...] [--shard-timeout S] [--json] [--limit N] [--offset N] [--why] [--explain]\n"
           "                    [--sort relevance|newest|oldest] [--kind KIND] [--from DATE]\n"
           "                    [--to DATE] [--facets] [--internal] QUERY...\n"
           "       arkiv-search --db DIR --queries QUERIES.tsv --run OUT [--limit N] [--tag TAG]\n"
@@ -148,9 +146,8 @@ static void print_text(const char *query, const ark_results *r, unsigned offset)
 static void warn_missing(const ark_searcher *s, const ark_results *r)
 {
     for (size_t i = 0; i < r->nmissing; i++)
-        fprintf(stderr,
-                "arkiv-search: warning: shard %zu of %zu (%s) could not be reached; "
-                "the results leave it out\n",
+        fprintf(stderr, "arkiv-search: warning: shard %zu of %zu (%s) could not be reached; "
+                        "the results leave it out\n",
                 r->missing[i], r->nshards, ark_searcher_shard_name(s, r->missing[i]));
 }
 
@@ -314,7 +311,8 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
             o.limit = (unsigned)strtoul(argv[++i], NULL, 10);
             limit_given = 1;
-        } else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
+        }
+        else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc)
             o.offset = (unsigned)strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--internal") == 0)
             o.internal = 1;
@@ -336,7 +334,8 @@ int main(int argc, char **argv)
                 o.sort = ARK_SORT_RELEVANCE;
             else
                 return usage();
-        } else if (strcmp(argv[i], "--") == 0) {
+        }
+        else if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
         } else

@@ -99,11 +99,11 @@ typedef struct {
     char *why;     /* with the explain option: each matched word and how it
                       matched ("åpent (lemma åpen)"); else NULL */
     double score;
-    char *date;              /* "2023-04-21", "2026-03", "2023"; "" when not known */
-    char *date_end;          /* last day of a multi-day meeting, or "" */
-    char *kind;              /* "referat", ...; "" when not known */
-    char *access;            /* "public" or "internal" */
-    char *format;            /* "text", "html", "xml", "arkiv-xml", "pdf" */
+    char *date;     /* "2023-04-21", "2026-03", "2023"; "" when not known */
+    char *date_end; /* last day of a multi-day meeting, or "" */
+    char *kind;     /* "referat", ...; "" when not known */
+    char *access;   /* "public" or "internal" */
+    char *format;   /* "text", "html", "xml", "arkiv-xml", "pdf" */
     unsigned section_number; /* the agenda item the best passage is in; 0: none */
     char *section;           /* its heading, or "" */
     char *presenter;         /* its presenter ("AIS"), or "" */
@@ -119,16 +119,16 @@ typedef struct {
 typedef struct {
     ark_hit *hits;
     size_t nhits;
-    unsigned total;   /* number of matching documents (exact up to 1,000) */
-    int total_exact;  /* whether total is exact rather than an estimate */
+    unsigned total; /* number of matching documents (exact up to 1,000) */
+    int total_exact; /* whether total is exact rather than an estimate */
     ark_facet *kinds; /* with the facets option: matches per kind, */
     size_t nkinds;
     ark_facet *years; /* and per year, in order */
     size_t nyears;
     int facets_exact; /* whether those are exact rather than estimates */
-    size_t nshards;   /* the databases searched as one (1 for an index of one) */
-    size_t *missing;  /* those that could not be reached, numbered from 1 in the */
-    size_t nmissing;  /* order of the stubs: the hits and counts are the others' */
+    size_t nshards;  /* the databases searched as one (1 for an index of one) */
+    size_t *missing; /* those that could not be reached, numbered from 1 in the */
+    size_t nmissing; /* order of the stubs: the hits and counts are the others' */
 } ark_results;
 
 typedef enum {
@@ -190,9 +190,9 @@ void ark_searcher_close(ark_searcher *s);
 const char *ark_searcher_error(const ark_searcher *s);
 
 /* Runs query (see query.h for the language, filters.h for the filters it
- * may carry).  ARK_EEMPTYQUERY when it has neither a word nor a filter, ARK_EQUERY when it cannot
- * be understood; then ark_searcher_error says why in words fit for the user.  The caller frees *out
- * with ark_results_free. */
+ * may carry).  ARK_EEMPTYQUERY when it has neither a word nor a filter, ARK_EQUERY when it cannot be understood; then
+ * ark_searcher_error says why in words fit for the user.  The caller frees
+ * *out with ark_results_free. */
 ark_status ark_search(ark_searcher *s, const char *query, const ark_search_options *opts,
                       ark_results **out);
 void ark_results_free(ark_results *r);

@@ -20,7 +20,8 @@ typedef struct dblock dblock;
  * another process holds it.  Where no file can be written beside the index
  * (a parent directory the writer may not write), *out is a lock that holds
  * nothing: no compacted copy can be written there either, so Xapian's own
- * lock suffices.  Other errors: ARK_EIO, with *err (to free). */
+ * lock suffices.  Other errors, with *err (to free): ARK_ENOTFOUND when the
+ * directory that would hold the lock file does not exist, else ARK_EIO. */
 ark_status dblock_take(const char *db, dblock **out, char **err);
 
 /* Lets go of the lock and removes its file; NULL does nothing. */

@@ -163,7 +163,7 @@ ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, un
     struct stat sb;
     ark_status st = ARK_OK;
     if (stat(dbpath, &sb) != 0 || S_ISDIR(sb.st_mode)) /* a file: index_layout says why not */
-        st = dblock_take(dbpath, &ix->lock, &e);
+        st = dblock_take(ix->path, &ix->lock, &e);
     shard_list l;
     if (st == ARK_OK)
         st = index_layout(dbpath, shards, &l, &e);

@@ -187,9 +187,9 @@ static json_t *results_json(const ark_results *res, const char *q, unsigned page
     json_t *facets = json_pack("{s:o, s:o}", "kind", facet_json(res->kinds, res->nkinds), "year",
                                facet_json(res->years, res->nyears));
     return json_pack("{s:o, s:{s:I, s:b}, s:i, s:i, s:o, s:o, s:b}", "query", jstr(q), "total",
-                     "value", (json_int_t)res->total, "exact", res->total_exact, "page", (int)page,
-                     "size", (int)size, "hits", hits, "facets", facets, "facets_exact",
-                     res->facets_exact);
+                     "value", (json_int_t)res->total, "exact", res->total_exact, "page",
+                     (int)page, "size", (int)size, "hits", hits, "facets", facets,
+                     "facets_exact", res->facets_exact);
 }
 
 /* A search that some shards could not answer: the response says which
@@ -203,9 +203,8 @@ static void note_partial(sd_request *r, const ark_searcher *s, const ark_results
         size_t n = found->missing[i];
         json_array_append_new(missing, json_integer((json_int_t)n));
         if (!r->cfg->quiet)
-            fprintf(stderr,
-                    "arkiv-searchd: shard %zu of %zu (%s) could not be reached; "
-                    "answering from the others\n",
+            fprintf(stderr, "arkiv-searchd: shard %zu of %zu (%s) could not be reached; "
+                            "answering from the others\n",
                     n, found->nshards, ark_searcher_shard_name(s, n));
     }
     json_object_set_new(body, "partial", json_true());
@@ -213,7 +212,8 @@ static void note_partial(sd_request *r, const ark_searcher *s, const ark_results
     metrics_partial();
 }
 
-ark_searcher *api_begin(sd_request *r, const char **q, ark_search_options *o, enum MHD_Result *res)
+ark_searcher *api_begin(sd_request *r, const char **q, ark_search_options *o,
+                        enum MHD_Result *res)
 {
     *q = query_text(r, res);
     if (!*q)
@@ -259,9 +259,9 @@ static json_t *block_json(const ark_block *b)
 {
     json_t *sec = json_null();
     if (b->number)
-        sec =
-            json_pack("{s:i, s:o, s:o, s:o}", "number", (int)b->number, "heading", jstr(b->heading),
-                      "presenter", jstr_or_null(b->presenter), "access", jstr(b->access));
+        sec = json_pack("{s:i, s:o, s:o, s:o}", "number", (int)b->number, "heading",
+                        jstr(b->heading), "presenter", jstr_or_null(b->presenter), "access",
+                        jstr(b->access));
     return json_pack("{s:o, s:o, s:o}", "section", sec, "text", jstr(b->text), "marked",
                      jstr(b->marked));
 }
@@ -284,12 +284,12 @@ enum MHD_Result api_doc(sd_request *r, const char *id)
     json_t *blocks = json_array();
     for (size_t i = 0; i < d->nblocks; i++)
         json_array_append_new(blocks, block_json(&d->blocks[i]));
-    json_t *body =
-        json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", jstr(d->id),
-                  "title", jstr(d->title), "date", jstr(d->date), "date_end", jstr(d->date_end),
-                  "kind", jstr(d->kind), "access", jstr(d->access), "format", jstr(d->format),
-                  "description", jstr_or_null(d->description), "participants", people, "pages",
-                  d->pages ? json_integer(d->pages) : json_null(), "blocks", blocks);
+    json_t *body = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", jstr(d->id), "title",
+        jstr(d->title), "date", jstr(d->date), "date_end", jstr(d->date_end), "kind",
+        jstr(d->kind), "access", jstr(d->access), "format", jstr(d->format), "description",
+        jstr_or_null(d->description), "participants", people, "pages",
+        d->pages ? json_integer(d->pages) : json_null(), "blocks", blocks);
     json_object_set_new(body, "fields", d->fields ? json_loads(d->fields, 0, NULL) : json_null());
     ark_document_free(d);
     return http_json(r, MHD_HTTP_OK, body);
@@ -315,8 +315,7 @@ enum MHD_Result api_suggest(sd_request *r)
         json_array_append_new(list, jstr(words[i]));
     ark_strings_free(words, n);
     r->hits = (long)n;
-    return http_json(r, MHD_HTTP_OK,
-                     json_pack("{s:o, s:o}", "query", jstr(q), "completions", list));
+    return http_json(r, MHD_HTTP_OK, json_pack("{s:o, s:o}", "query", jstr(q), "completions", list));
 }
 
 enum MHD_Result api_health(sd_request *r)
@@ -332,6 +331,7 @@ enum MHD_Result api_health(sd_request *r)
     size_t shards, missing = ark_searcher_missing(s, &shards);
     return http_json(r, MHD_HTTP_OK,
                      json_pack("{s:s, s:I, s:I, s:I, s:I}", "status", missing ? "partial" : "ok",
-                               "revision", (json_int_t)rev, "documents", (json_int_t)docs, "shards",
-                               (json_int_t)shards, "missing_shards", (json_int_t)missing));
+                               "revision", (json_int_t)rev, "documents", (json_int_t)docs,
+                               "shards", (json_int_t)shards, "missing_shards",
+                               (json_int_t)missing));
 }

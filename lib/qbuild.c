@@ -168,14 +168,21 @@ static unsigned word_docs(qb_ctx *c, const qword *w)
     return most;
 }
 
+/* Whether w is in so many documents that it says little beside other
+ * words (QB_COMMON_SHARE); needs w->docs. */
+static int everywhere(qb_ctx *c, const qword *w)
+{
+    unsigned total = 0;
+    if (xdb_doc_count(c->db, &total) != ARK_OK)
+        return 0;
+    return w->docs > QB_COMMON_DOCS && w->docs > QB_COMMON_SHARE * total;
+}
+
 /* Whether w is so common that, among other words, its spelling and lemmas
  * suffice (see QB_COMMON_SHARE). */
 static int is_common(qb_ctx *c, const qword *w)
 {
-    unsigned total = 0;
-    if (!c->among_others || !w->nlemmas || xdb_doc_count(c->db, &total) != ARK_OK)
-        return 0;
-    return w->docs > QB_COMMON_DOCS && w->docs > QB_COMMON_SHARE * total;
+    return c->among_others && w->nlemmas && everywhere(c, w);
 }
 
 /* A common word: its exact form, its lemmas, and where it has letters to
@@ -225,11 +232,28 @@ static int add_form(const char *term, size_t len, void *ctx)
     return f->n == QB_MAX_FORMS;
 }
 
-static ark_status add_forms_of(qb_ctx *c, forms_ctx *f, const char *prefix, const char *key)
+typedef int (*form_fn)(const char *term, size_t len, void *ctx);
+
+static ark_status add_forms_of(qb_ctx *c, form_fn add, void *ctx, const char *prefix,
+                               const char *key)
 {
     char *k = ark_sprintf("%s%s", prefix, key);
-    ark_status st = xdb_each_synonym(c->db, k, add_form, f);
+    ark_status st = xdb_each_synonym(c->db, k, add, ctx);
     free(k);
+    return st;
+}
+
+/* Calls add for w as written, its folded spelling and every indexed form
+ * sharing a lemma or the folded spelling with it (some more than once). */
+static ark_status each_form(qb_ctx *c, const qword *w, form_fn add, void *ctx)
+{
+    add(w->word, strlen(w->word), ctx);
+    add(w->folded, strlen(w->folded), ctx);
+    ark_status st = ARK_OK;
+    for (size_t i = 0; i < w->nlemmas && st == ARK_OK; i++)
+        st = add_forms_of(c, add, ctx, ARK_PREFIX_STEM, w->lemmas[i]);
+    if (st == ARK_OK)
+        st = add_forms_of(c, add, ctx, ARK_PREFIX_VARIANT, w->folded);
     return st;
 }
 
@@ -240,13 +264,7 @@ static ark_status position_query(qb_ctx *c, int positive, const qword *w, xdb_qu
     remember(c, positive, w);
     xdb_query *forms[QB_MAX_FORMS];
     forms_ctx f = {forms, 0, strset_new()};
-    add_form(w->word, strlen(w->word), &f);
-    add_form(w->folded, strlen(w->folded), &f);
-    ark_status st = ARK_OK;
-    for (size_t i = 0; i < w->nlemmas && st == ARK_OK; i++)
-        st = add_forms_of(c, &f, ARK_PREFIX_STEM, w->lemmas[i]);
-    if (st == ARK_OK)
-        st = add_forms_of(c, &f, ARK_PREFIX_VARIANT, w->folded);
+    ark_status st = each_form(c, w, add_form, &f);
     strset_free(f.seen);
     if (st != ARK_OK) {
         for (size_t i = 0; i < f.n; i++)
@@ -619,6 +637,61 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
     return st;
 }
 
+/* The forms of one query word, for re-ranking by where the words stand. */
+typedef struct {
+    xdb_near *near;
+    strset *seen; /* every word's forms so far: a form stands for one word */
+    size_t n;     /* forms of this word */
+} near_ctx;
+
+static int add_near_form(const char *term, size_t len, void *ctx)
+{
+    near_ctx *nc = ctx;
+    if (nc->n == QB_MAX_FORMS || !strset_add(nc->seen, term, len))
+        return nc->n == QB_MAX_FORMS;
+    xdb_near *nr = nc->near;
+    if (nr->n == nr->cap) {
+        nr->cap = nr->cap ? 2 * nr->cap : 32;
+        nr->terms = ark_realloc(nr->terms, nr->cap * sizeof *nr->terms);
+        nr->group = ark_realloc(nr->group, nr->cap * sizeof *nr->group);
+    }
+    nr->terms[nr->n] = ark_strndup(term, len);
+    nr->group[nr->n++] = nr->ngroups;
+    nc->n++;
+    return nc->n == QB_MAX_FORMS;
+}
+
+/* The words of the query's outermost group that count for where they
+ * stand: its positive bare words, stopwords left out. */
+static ark_status near_words(qb_ctx *c, const qp_node *n, const qwords *kw)
+{
+    strset *seen = strset_new();
+    ark_status st = ARK_OK;
+    for (size_t i = 0; i < n->nkids && st == ARK_OK; i++) {
+        if (n->kids[i]->kind != QP_WORD || n->kids[i]->sign == QP_SIGN_EXCLUDED)
+            continue;
+        for (size_t j = 0; j < kw[i].n && c->near->ngroups < XDB_NEAR_GROUPS && st == ARK_OK;
+             j++) {
+            if (kw[i].w[j].stopword || everywhere(c, &kw[i].w[j]))
+                continue;
+            near_ctx nc = {c->near, seen, 0};
+            st = each_form(c, &kw[i].w[j], add_near_form, &nc);
+            c->near->ngroups += nc.n > 0;
+        }
+    }
+    strset_free(seen);
+    return st;
+}
+
+void qb_near_free(xdb_near *nr)
+{
+    for (size_t i = 0; i < nr->n; i++)
+        free(nr->terms[i]);
+    free(nr->terms);
+    free(nr->group);
+    memset(nr, 0, sizeof *nr);
+}
+
 /* base, with boost's weight added where both match: AND_MAYBE(base,
  * boost), written as OR(base, FILTER(boost, base)), which matches and
  * weighs the same.  Xapian ran the AND_MAYBE of a question's words and their
@@ -764,6 +837,8 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     xdb_query *boost = NULL;
     if (st == ARK_OK && positive) /* an excluded group's weight counts for nothing */
         st = proximity_query(c, n, kw, &boost);
+    if (st == ARK_OK && c->near && n == c->near_root)
+        st = near_words(c, n, kw);
     if (st == ARK_OK) {
         *out = combine_clauses(&cl);
         if (boost) /* the words' order only adds weight */
@@ -802,6 +877,7 @@ static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_quer
 ark_status qb_build(qb_ctx *c, const qp_node *root, xdb_query **out, const char **why)
 {
     *why = NULL;
+    c->near_root = root->kind == QP_GROUP ? root : NULL;
     int stop;
     ark_status st = node_query(c, root, 1, out, &stop, why);
     if (st == ARK_OK && !*out) {

@@ -94,7 +94,13 @@ typedef struct {
     unsigned max_wildcard; /* most words a "rus*" may stand for; 0: QB_MAX_WILDCARD */
     size_t expanded;       /* words the query's wildcards stand for so far (internal) */
     unsigned groups;       /* groups being built around the current one (internal) */
+    xdb_near *near;        /* if not NULL: filled with the words of the outermost
+                              group and their forms, for re-ranking by where
+                              they stand (free with qb_near_free) */
+    const qp_node *near_root; /* that group (internal) */
 } qb_ctx;
+
+void qb_near_free(xdb_near *near);
 
 /* Builds the query for root into *out (the caller frees it).  When the query
  * has nothing to search for, returns ARK_EEMPTYQUERY with *why set to a

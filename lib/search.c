@@ -155,6 +155,7 @@ void srch_marks_init(srch_marks *m)
     m->words = strset_new();
     m->stems = strset_new();
     m->folds = strset_new();
+    memset(&m->near, 0, sizeof m->near);
 }
 
 void srch_marks_free(srch_marks *m)
@@ -162,6 +163,7 @@ void srch_marks_free(srch_marks *m)
     strset_free(m->words);
     strset_free(m->stems);
     strset_free(m->folds);
+    qb_near_free(&m->near);
 }
 
 /* How many words the tree asks for; a phrase counts each of its words. */
@@ -205,6 +207,7 @@ static ark_status build_words(ark_searcher *s, const char *query, const ark_sear
                 .words = m->words,
                 .stems = m->stems,
                 .folds = m->folds,
+                .near = &m->near,
                 .max_wildcard = o ? o->max_expansion : 0};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
@@ -242,7 +245,7 @@ ark_status srch_mset(ark_searcher *s, const xdb_query *q, const xdb_search_opts 
 ark_status srch_count(ark_searcher *s, const xdb_query *q, unsigned *count)
 {
     *count = 0;
-    xdb_search_opts xo = {0, 0, -1, 0, {0}, 0, 0};
+    xdb_search_opts xo = {0, 0, -1, 0, {0}, 0, 0, NULL};
     xdb_mset *m;
     ark_status st = srch_mset(s, q, &xo, &m);
     if (st != ARK_OK)
@@ -463,10 +466,11 @@ static void note_missing(ark_searcher *s, ark_results *r)
 }
 
 static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o,
-                      const snip_options *so, int filters_only, ark_results **out)
+                      const snip_options *so, const xdb_near *near, int filters_only,
+                      ark_results **out)
 {
     xdb_search_opts xo = {o ? o->offset : 0,    o && o->limit ? o->limit : 10, -1, 0, {0}, 0,
-                          o ? o->time_limit : 0};
+                          o ? o->time_limit : 0, near};
     ark_sort sort = o ? o->sort : ARK_SORT_RELEVANCE;
     if (sort == ARK_SORT_RELEVANCE && filters_only)
         sort = ARK_SORT_NEWEST;
@@ -529,9 +533,9 @@ static ark_status search_once(ark_searcher *s, const char *query, const ark_sear
                            NULL,
                            NULL};
         const snip_options *sop = o && o->no_snippets ? NULL : &so;
-        st = run(s, q, o, sop, filters_only, out);
+        st = run(s, q, o, sop, &m.near, filters_only, out);
         if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
-            st = run(s, q, o, sop, filters_only, out); /* the indexer committed meanwhile */
+            st = run(s, q, o, sop, &m.near, filters_only, out); /* the indexer committed meanwhile */
     }
     xdb_query_free(q);
     srch_marks_free(&m);

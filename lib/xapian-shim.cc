@@ -1092,6 +1092,52 @@ static bool count_sample(xdb *h, const xdb_query *q, const Xapian::MSet &mset,
     return true;
 }
 
+// The most distinct query words within XDB_NEAR_WINDOW positions of
+// document did.  Reads the positions of every form of every word: a few
+// hundred B-tree lookups for a question, on blocks the match just read.
+static unsigned words_together(Xapian::Database &db, Xapian::docid did, const xdb_near *nr,
+                               std::vector<std::pair<Xapian::termpos, unsigned>> &at)
+{
+    at.clear();
+    for (size_t i = 0; i < nr->n; i++) {
+        Xapian::PositionIterator end = db.positionlist_end(did, nr->terms[i]);
+        for (Xapian::PositionIterator p = db.positionlist_begin(did, nr->terms[i]); p != end; ++p)
+            at.emplace_back(*p, nr->group[i]);
+    }
+    std::sort(at.begin(), at.end());
+    unsigned seen[XDB_NEAR_GROUPS] = {0};
+    unsigned distinct = 0, best = 0;
+    for (size_t lo = 0, hi = 0; hi < at.size(); hi++) {
+        distinct += seen[at[hi].second]++ == 0;
+        while (at[hi].first - at[lo].first >= XDB_NEAR_WINDOW)
+            distinct -= --seen[at[lo++].second] == 0;
+        best = std::max(best, distinct);
+    }
+    return best;
+}
+
+// Re-ranks the first XDB_NEAR_DEPTH hits of m (see XDB_NEAR_BONUS); the
+// order of the rest stays, below them.
+static void rerank_near(Xapian::Database &db, const xdb_near *nr, xdb_mset *m)
+{
+    size_t depth = std::min<size_t>(m->docids.size(), XDB_NEAR_DEPTH);
+    std::vector<std::pair<Xapian::termpos, unsigned>> at;
+    std::vector<std::pair<double, unsigned>> top;
+    for (size_t i = 0; i < depth; i++) {
+        unsigned together = words_together(db, m->docids[i], nr, at);
+        double bonus = together > 1 ? XDB_NEAR_BONUS * (together - 1) : 0;
+        top.emplace_back(m->weights[i] + bonus, m->docids[i]);
+    }
+    // by weight, then in Xapian's order (stable)
+    std::stable_sort(top.begin(), top.end(),
+                     [](const std::pair<double, unsigned> &a,
+                        const std::pair<double, unsigned> &b) { return a.first > b.first; });
+    for (size_t i = 0; i < depth; i++) {
+        m->weights[i] = top[i].first;
+        m->docids[i] = top[i].second;
+    }
+}
+
 static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o)
 {
     h->fetched.clear();
@@ -1106,9 +1152,14 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     if (o->time_limit > 0)
         enquire.set_time_limit(o->time_limit);
     double start = now_seconds();
+    // Re-ranking by where the words stand looks at the first
+    // XDB_NEAR_DEPTH hits, whatever the page.
+    bool near = o->near && o->near->ngroups >= 2 && o->sort_slot < 0;
+    unsigned first = near ? 0 : o->offset;
+    unsigned count = near ? std::max<unsigned>(o->offset + o->limit, XDB_NEAR_DEPTH) : o->limit;
     // Count matches (and facets) exactly up to XDB_EXACT_TOTAL; above,
     // Xapian skips matches that cannot reach the page.
-    Xapian::MSet mset = enquire.get_mset(o->offset, o->limit, XDB_EXACT_TOTAL);
+    Xapian::MSet mset = enquire.get_mset(first, count, XDB_EXACT_TOTAL);
     std::unique_ptr<xdb_mset> m(new xdb_mset());
     m->estimate = mset.get_matches_estimated();
     m->exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
@@ -1130,6 +1181,13 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
         m->weights.push_back(it.get_weight());
         if (h->remote)
             h->fetched[*it] = it.get_document();
+    }
+    if (near) {
+        rerank_near(*h->db, o->near, m.get());
+        size_t from = std::min<size_t>(o->offset, m->docids.size());
+        size_t to = std::min<size_t>(from + o->limit, m->docids.size());
+        m->docids = std::vector<unsigned>(m->docids.begin() + from, m->docids.begin() + to);
+        m->weights = std::vector<double>(m->weights.begin() + from, m->weights.begin() + to);
     }
     return m.release();
 }

@@ -188,6 +188,25 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 
 #define XDB_MAX_FACETS 4
 
+/* Re-ranking by where the query's words stand: each of the first
+ * XDB_NEAR_DEPTH hits (whatever the page, so that pages agree) gains
+ * XDB_NEAR_BONUS for every query word beyond the first in its best stretch
+ * of XDB_NEAR_WINDOW positions (the most distinct words).  See "Words that
+ * stand together" in docs/DESIGN.md for the measurements. */
+#define XDB_NEAR_DEPTH 10
+#define XDB_NEAR_WINDOW 8
+#define XDB_NEAR_BONUS 4.0
+#define XDB_NEAR_GROUPS 64 /* more query words than this: the first ones */
+
+/* The query's words for that re-ranking: terms[i] is an exact word (a term
+ * with positions) standing for query word group[i], of ngroups. */
+typedef struct {
+    char **terms;
+    unsigned *group;
+    size_t n, cap;
+    unsigned ngroups;
+} xdb_near;
+
 typedef struct {
     unsigned offset, limit;
     int sort_slot; /* -1: by relevance; else by this value slot, then relevance */
@@ -196,6 +215,8 @@ typedef struct {
     unsigned nfacets;
     double time_limit; /* seconds; > 0: stop looking at more matches after this long,
                           so the hits and counts are those found by then */
+    const xdb_near *near; /* if not NULL, with two words or more and by relevance:
+                             re-rank by where they stand (not over remote shards) */
 } xdb_search_opts;
 
 /* Runs q with BM25 and returns hits [offset, offset + limit), and the

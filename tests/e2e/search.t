@@ -95,6 +95,34 @@ out=$("$BIN/arkiv-search" --db "$T/longdb" 'sykkelveier nevnt' 2>&1)
 like "$out" '\[Sykkelveiene\] ble \[nevnt\] igjen' \
   "two query words together at the end outrank one alone in the first 32 KB"
 
+# Where the words stand: of two speeches holding both words, the one where
+# they stand within a few words of each other (in either order, so not as
+# the phrase) outranks the one that says "budsjettet" twice, far from
+# "sykehuset", which BM25 alone puts first.
+python3 -c '
+import json
+filler = " ".join("ordet%d" % i for i in range(30))
+docs = {"apart": "Budsjettet ble lagt fram. %s Budsjettet er stramt. %s Sykehuset venter." % (filler, filler),
+        "together": "Sykehuset og budsjettet ble lagt fram. %s Det er stramt. %s Vi venter nå." % (filler, filler)}
+for i in range(20):
+    docs["other%d" % i] = "Kommunen drøftet vei nummer %d. %s" % (i, filler)
+for k, v in docs.items():
+    print(json.dumps({"id": k, "title": "Sak " + k, "text": v}))
+' > "$T/near.jsonl"
+"$BIN/arkiv-index" --db "$T/neardb" "$T/near.jsonl" > /dev/null 2>&1
+out=$("$BIN/arkiv-search" --db "$T/neardb" --json 'budsjett sykehus' 2>&1)
+printf '%s' "$out" | python3 -c '
+import json, sys
+hits = json.load(sys.stdin)["hits"]
+ids = [h["id"] for h in hits]
+assert ids[:2] == ["together", "apart"], ids
+scores = [h["score"] for h in hits]
+assert scores == sorted(scores, reverse=True), scores
+'
+ok $? "two query words standing together outrank the same words far apart, scores in order"
+out=$("$BIN/arkiv-search" --db "$T/neardb" --limit 1 --offset 1 'budsjett sykehus' 2>&1)
+like "$out" '^2\. apart ' "and the second page follows the same order"
+
 # Proximity (the bare words as a phrase that adds weight) is checked only
 # when one of the words is rare: in every document holding common words it
 # cost 90 % of a search.

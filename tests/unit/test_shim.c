@@ -88,7 +88,7 @@ static char *hits_of(xdb *db, const xdb_query *q)
 {
     static char buf[256];
     xdb_mset *m;
-    xdb_search_opts so = {0, 10, -1, 0, {0}, 0, 0};
+    xdb_search_opts so = {0, 10, -1, 0, {0}, 0, 0, NULL};
     if (xdb_search(db, q, &so, &m) != ARK_OK) {
         snprintf(buf, sizeof buf, "(error: %s)", xdb_error(db));
         return buf;
@@ -375,7 +375,7 @@ static void test_bonus(void)
     put_doc(w, "Qboth", both, 2);
     xdb_query *q = combine2(XDB_OP_OR, bonus_term("alfa", 100), bonus_term("beta", 100));
     xdb_mset *m = NULL;
-    xdb_search_opts so = {0, 10, -1, 0, {0}, 0, 0};
+    xdb_search_opts so = {0, 10, -1, 0, {0}, 0, 0, NULL};
     ark_status st = xdb_search(w, q, &so, &m);
     if (ok(st == ARK_OK && xdb_mset_size(m) == 2, "the bonus query matches both documents")) {
         is_int(xdb_mset_docid(m, 0), find_docid(w, "Qboth"),

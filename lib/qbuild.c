@@ -663,7 +663,7 @@ static int add_near_form(const char *term, size_t len, void *ctx)
 
 /* The words of the query's outermost group that count for where they
  * stand: its positive bare words, stopwords left out. */
-static ark_status near_words(qb_ctx *c, const qp_node *n, const qwords *kw)
+static ark_status near_words(qb_ctx *c, const qp_node *n, qwords *kw)
 {
     strset *seen = strset_new();
     ark_status st = ARK_OK;
@@ -672,10 +672,13 @@ static ark_status near_words(qb_ctx *c, const qp_node *n, const qwords *kw)
             continue;
         for (size_t j = 0; j < kw[i].n && c->near->ngroups < XDB_NEAR_GROUPS && st == ARK_OK;
              j++) {
-            if (kw[i].w[j].stopword || everywhere(c, &kw[i].w[j]))
+            qword *w = &kw[i].w[j];
+            if (!w->docs) /* a group of one clause: not looked up yet */
+                w->docs = word_docs(c, w);
+            if (w->stopword || everywhere(c, w))
                 continue;
             near_ctx nc = {c->near, seen, 0};
-            st = each_form(c, &kw[i].w[j], add_near_form, &nc);
+            st = each_form(c, w, add_near_form, &nc);
             c->near->ngroups += nc.n > 0;
         }
     }
@@ -685,6 +688,8 @@ static ark_status near_words(qb_ctx *c, const qp_node *n, const qwords *kw)
 
 void qb_near_free(xdb_near *nr)
 {
+    if (!nr)
+        return;
     for (size_t i = 0; i < nr->n; i++)
         free(nr->terms[i]);
     free(nr->terms);
@@ -877,7 +882,11 @@ static ark_status node_query(qb_ctx *c, const qp_node *n, int positive, xdb_quer
 ark_status qb_build(qb_ctx *c, const qp_node *root, xdb_query **out, const char **why)
 {
     *why = NULL;
-    c->near_root = root->kind == QP_GROUP ? root : NULL;
+    /* "(budsjett sykehus)" is a group holding the group of words */
+    const qp_node *r = root;
+    while (r->kind == QP_GROUP && r->nkids == 1 && r->kids[0]->kind == QP_GROUP)
+        r = r->kids[0];
+    c->near_root = r->kind == QP_GROUP ? r : NULL;
     int stop;
     ark_status st = node_query(c, root, 1, out, &stop, why);
     if (st == ARK_OK && !*out) {

@@ -100,6 +100,7 @@ typedef struct {
     const qp_node *near_root; /* that group (internal) */
 } qb_ctx;
 
+/* Frees what qb_build put in near (not near itself); NULL does nothing. */
 void qb_near_free(xdb_near *near);
 
 /* Builds the query for root into *out (the caller frees it).  When the query

@@ -155,6 +155,7 @@ void srch_marks_init(srch_marks *m)
     m->words = strset_new();
     m->stems = strset_new();
     m->folds = strset_new();
+    m->want_near = 0;
     memset(&m->near, 0, sizeof m->near);
 }
 
@@ -207,7 +208,7 @@ static ark_status build_words(ark_searcher *s, const char *query, const ark_sear
                 .words = m->words,
                 .stems = m->stems,
                 .folds = m->folds,
-                .near = &m->near,
+                .near = m->want_near ? &m->near : NULL,
                 .max_wildcard = o ? o->max_expansion : 0};
     st = qb_build(&c, tree, out, &why);
     qp_free(tree);
@@ -520,6 +521,7 @@ static ark_status search_once(ark_searcher *s, const char *query, const ark_sear
 {
     srch_marks m;
     srch_marks_init(&m);
+    m.want_near = !o || o->sort == ARK_SORT_RELEVANCE; /* the only order re-ranked */
     xdb_query *q = NULL;
     int filters_only;
     ark_status st = srch_build(s, query, o, &m, &q, &filters_only);

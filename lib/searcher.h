@@ -19,7 +19,8 @@ struct ark_searcher {
 /* The sets of what a query looks for, for marking matches. */
 typedef struct {
     strset *words, *stems, *folds;
-    xdb_near near; /* the words and forms for re-ranking by where they stand */
+    int want_near;  /* set before srch_build: fill near */
+    xdb_near near;  /* the words and forms for re-ranking by where they stand */
 } srch_marks;
 
 void srch_marks_init(srch_marks *m);

@@ -9,6 +9,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -1124,7 +1125,12 @@ static void rerank_near(Xapian::Database &db, const xdb_near *nr, xdb_mset *m)
     std::vector<std::pair<Xapian::termpos, unsigned>> at;
     std::vector<std::pair<double, unsigned>> top;
     for (size_t i = 0; i < depth; i++) {
-        unsigned together = words_together(db, m->docids[i], nr, at);
+        unsigned together = 0;
+        try {
+            together = words_together(db, m->docids[i], nr, at);
+        } catch (const Xapian::InvalidArgumentError &) {
+            // a term Xapian cannot look up: the words count as apart
+        }
         double bonus = together > 1 ? XDB_NEAR_BONUS * (together - 1) : 0;
         top.emplace_back(m->weights[i] + bonus, m->docids[i]);
     }
@@ -1154,9 +1160,16 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     double start = now_seconds();
     // Re-ranking by where the words stand looks at the first
     // XDB_NEAR_DEPTH hits, whatever the page.
-    bool near = o->near && o->near->ngroups >= 2 && o->sort_slot < 0;
+    // XDB_NEAR_DEPTH hits, whatever the page (a page below them is not
+    // affected).  Not over remote shards: every position lookup would be
+    // a round trip.
+    bool near = o->near && o->near->ngroups >= 2 && o->sort_slot < 0 && !h->remote &&
+                o->offset < XDB_NEAR_DEPTH;
     unsigned first = near ? 0 : o->offset;
-    unsigned count = near ? std::max<unsigned>(o->offset + o->limit, XDB_NEAR_DEPTH) : o->limit;
+    unsigned count = o->limit;
+    if (near) // o->offset < XDB_NEAR_DEPTH: no overflow
+        count = std::max<unsigned>(std::min<unsigned>(o->limit, UINT_MAX - o->offset) + o->offset,
+                                   XDB_NEAR_DEPTH);
     // Count matches (and facets) exactly up to XDB_EXACT_TOTAL; above,
     // Xapian skips matches that cannot reach the page.
     Xapian::MSet mset = enquire.get_mset(first, count, XDB_EXACT_TOTAL);

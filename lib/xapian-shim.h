@@ -198,8 +198,8 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 #define XDB_NEAR_BONUS 4.0
 #define XDB_NEAR_GROUPS 64 /* more query words than this: the first ones */
 
-/* The query's words for that re-ranking: terms[i] is an exact word (a term
- * with positions) standing for query word group[i], of ngroups. */
+/* The query's words for that re-ranking: terms[i] is an indexed word (the
+ * terms with positions) standing for query word group[i], of ngroups. */
 typedef struct {
     char **terms;
     unsigned *group;
@@ -215,8 +215,9 @@ typedef struct {
     unsigned nfacets;
     double time_limit; /* seconds; > 0: stop looking at more matches after this long,
                           so the hits and counts are those found by then */
-    const xdb_near *near; /* if not NULL, with two words or more and by relevance:
-                             re-rank by where they stand (not over remote shards) */
+    const xdb_near *near; /* if not NULL, with two words or more, by relevance, on a
+                             page that starts among the first XDB_NEAR_DEPTH: re-rank
+                             by where they stand (not over remote shards) */
 } xdb_search_opts;
 
 /* Runs q with BM25 and returns hits [offset, offset + limit), and the

@@ -122,6 +122,10 @@ assert scores == sorted(scores, reverse=True), scores
 ok $? "two query words standing together outrank the same words far apart, scores in order"
 out=$("$BIN/arkiv-search" --db "$T/neardb" --limit 1 --offset 1 'budsjett sykehus' 2>&1)
 like "$out" '^2\. apart ' "and the second page follows the same order"
+out=$("$BIN/arkiv-search" --db "$T/neardb" --limit 4294967295 --offset 1 'budsjett sykehus' 2>&1)
+like "$out" 'showing 2-2\.' "a page as large as can be asked for, after the first hit, holds the one other hit"
+out=$("$BIN/arkiv-search" --db "$T/neardb" '(budsjett sykehus)' 2>&1)
+like "$out" '^1\. together ' "words in parentheses count as standing together as well"
 
 # Proximity (the bare words as a phrase that adds weight) is checked only
 # when one of the words is rare: in every document holding common words it

@@ -99,6 +99,10 @@ typedef struct {
     char *why;     /* with the explain option: each matched word and how it
                       matched ("åpent (lemma åpen)"); else NULL */
     double score;
+    unsigned together;     /* how many of the query's words stand within a few
+                              words of each other here, when that re-ranked the
+                              first hits; else 0 */
+    double together_bonus; /* what that added to score */
     char *date;     /* "2023-04-21", "2026-03", "2023"; "" when not known */
     char *date_end; /* last day of a multi-day meeting, or "" */
     char *kind;     /* "referat", ...; "" when not known */

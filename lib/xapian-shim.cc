@@ -69,6 +69,7 @@ struct xdb_query {
 struct xdb_mset {
     std::vector<unsigned> docids;
     std::vector<double> weights;
+    std::vector<unsigned> together; // of each hit, when re-ranked (else empty)
     unsigned estimate;
     bool exact;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
@@ -1123,7 +1124,11 @@ static void rerank_near(Xapian::Database &db, const xdb_near *nr, xdb_mset *m)
 {
     size_t depth = std::min<size_t>(m->docids.size(), XDB_NEAR_DEPTH);
     std::vector<std::pair<Xapian::termpos, unsigned>> at;
-    std::vector<std::pair<double, unsigned>> top;
+    struct hit {
+        double weight;
+        unsigned docid, together;
+    };
+    std::vector<hit> top;
     for (size_t i = 0; i < depth; i++) {
         unsigned together = 0;
         try {
@@ -1132,15 +1137,16 @@ static void rerank_near(Xapian::Database &db, const xdb_near *nr, xdb_mset *m)
             // a term Xapian cannot look up: the words count as apart
         }
         double bonus = together > 1 ? XDB_NEAR_BONUS * (together - 1) : 0;
-        top.emplace_back(m->weights[i] + bonus, m->docids[i]);
+        top.push_back({m->weights[i] + bonus, m->docids[i], together});
     }
     // by weight, then in Xapian's order (stable)
     std::stable_sort(top.begin(), top.end(),
-                     [](const std::pair<double, unsigned> &a,
-                        const std::pair<double, unsigned> &b) { return a.first > b.first; });
+                     [](const hit &a, const hit &b) { return a.weight > b.weight; });
+    m->together.assign(m->docids.size(), 0);
     for (size_t i = 0; i < depth; i++) {
-        m->weights[i] = top[i].first;
-        m->docids[i] = top[i].second;
+        m->weights[i] = top[i].weight;
+        m->docids[i] = top[i].docid;
+        m->together[i] = top[i].together;
     }
 }
 
@@ -1200,6 +1206,7 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
         size_t from = std::min<size_t>(o->offset, m->docids.size());
         size_t to = std::min<size_t>(from + o->limit, m->docids.size());
         m->docids = std::vector<unsigned>(m->docids.begin() + from, m->docids.begin() + to);
+        m->together = std::vector<unsigned>(m->together.begin() + from, m->together.begin() + to);
         m->weights = std::vector<double>(m->weights.begin() + from, m->weights.begin() + to);
     }
     return m.release();
@@ -1274,6 +1281,11 @@ unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) noexcept
 double xdb_mset_weight(const xdb_mset *m, unsigned i) noexcept
 {
     return m->weights[i];
+}
+
+unsigned xdb_mset_together(const xdb_mset *m, unsigned i) noexcept
+{
+    return i < m->together.size() ? m->together[i] : 0;
 }
 
 // ---- stemming ----

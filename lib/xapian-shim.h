@@ -239,6 +239,9 @@ int xdb_mset_exact(const xdb_mset *m) XDB_NOEXCEPT;
 int xdb_mset_facets_exact(const xdb_mset *m) XDB_NOEXCEPT;
 unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 double xdb_mset_weight(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
+/* How many query words stand together in hit i (see XDB_NEAR_WINDOW), when
+ * the hits were re-ranked by it; else 0. */
+unsigned xdb_mset_together(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 
 /* ---- stemming ---- */
 

@@ -197,6 +197,10 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 #define XDB_NEAR_WINDOW 8
 #define XDB_NEAR_BONUS 4.0
 #define XDB_NEAR_GROUPS 64 /* more query words than this: the first ones */
+/* Positions read per hit, at most (and then those of one more form): the
+ * common words of a query in a law of a million words would otherwise be
+ * read whole. */
+#define XDB_NEAR_POSITIONS 100000
 
 /* The query's words for that re-ranking: terms[i] is an indexed word (the
  * terms with positions) standing for query word group[i], of ngroups. */

@@ -679,7 +679,8 @@ static ark_status near_words(qb_ctx *c, const qp_node *n, qwords *kw)
                 continue;
             near_ctx nc = {c->near, seen, 0};
             st = each_form(c, w, add_near_form, &nc);
-            c->near->ngroups += nc.n > 0;
+            if (nc.n)
+                c->near->words[c->near->ngroups++] = ark_strdup(w->word);
         }
     }
     strset_free(seen);
@@ -692,6 +693,8 @@ void qb_near_free(xdb_near *nr)
         return;
     for (size_t i = 0; i < nr->n; i++)
         free(nr->terms[i]);
+    for (unsigned g = 0; g < nr->ngroups; g++)
+        free(nr->words[g]);
     free(nr->terms);
     free(nr->group);
     memset(nr, 0, sizeof *nr);

@@ -466,6 +466,20 @@ static void note_missing(ark_searcher *s, ark_results *r)
     }
 }
 
+/* The query words of near named by the bits of which, joined by ", ". */
+static char *near_names(const xdb_near *near, unsigned long long which)
+{
+    ark_buf b = ARK_BUF_INIT;
+    for (unsigned g = 0; g < near->ngroups; g++) {
+        if (!(which >> g & 1))
+            continue;
+        if (b.len)
+            ark_buf_adds(&b, ", ");
+        ark_buf_adds(&b, near->words[g]);
+    }
+    return ark_buf_take(&b);
+}
+
 static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o,
                       const snip_options *so, const xdb_near *near, int filters_only,
                       ark_results **out)
@@ -506,6 +520,8 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
         r->hits[i].together = xdb_mset_together(m, i);
         if (r->hits[i].together > 1)
             r->hits[i].together_bonus = XDB_NEAR_BONUS * (r->hits[i].together - 1);
+        if (o && o->explain && near && r->hits[i].together)
+            r->hits[i].together_words = near_names(near, xdb_mset_together_words(m, i));
         fill_hit(s, xdb_mset_docid(m, i), so, o && o->explain, &r->hits[i]);
     }
     xdb_mset_free(m);
@@ -569,6 +585,7 @@ void ark_results_free(ark_results *r)
         free(r->hits[i].path);
         free(r->hits[i].snippet);
         free(r->hits[i].why);
+        free(r->hits[i].together_words);
         free(r->hits[i].date);
         free(r->hits[i].date_end);
         free(r->hits[i].kind);

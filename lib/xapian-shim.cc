@@ -70,6 +70,7 @@ struct xdb_mset {
     std::vector<unsigned> docids;
     std::vector<double> weights;
     std::vector<unsigned> together; // of each hit, when re-ranked (else empty)
+    std::vector<unsigned long long> together_words; // which, bit g for word g
     unsigned estimate;
     bool exact;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
@@ -1124,17 +1125,31 @@ static void read_positions(Xapian::Database &db, const xdb_near *nr, const unsig
     }
 }
 
-// The most distinct query words within XDB_NEAR_WINDOW positions of at.
-static unsigned words_together(near_positions &at)
+// The most distinct query words within XDB_NEAR_WINDOW positions of at;
+// *which gets them, bit g for word g.
+static unsigned words_together(near_positions &at, unsigned long long *which)
 {
     std::sort(at.begin(), at.end());
     unsigned seen[XDB_NEAR_GROUPS] = {0};
     unsigned distinct = 0, best = 0;
+    unsigned long long words = 0;
+    *which = 0;
     for (size_t lo = 0, hi = 0; hi < at.size(); hi++) {
-        distinct += seen[at[hi].second]++ == 0;
-        while (at[hi].first - at[lo].first >= XDB_NEAR_WINDOW)
-            distinct -= --seen[at[lo++].second] == 0;
-        best = std::max(best, distinct);
+        if (seen[at[hi].second]++ == 0) {
+            distinct++;
+            words |= 1ULL << at[hi].second;
+        }
+        while (at[hi].first - at[lo].first >= XDB_NEAR_WINDOW) {
+            unsigned g = at[lo++].second;
+            if (--seen[g] == 0) {
+                distinct--;
+                words &= ~(1ULL << g);
+            }
+        }
+        if (distinct > best) {
+            best = distinct;
+            *which = words;
+        }
     }
     return best;
 }
@@ -1154,21 +1169,25 @@ static void rerank_near(Xapian::Database &db, const xdb_near *nr, xdb_mset *m)
     struct hit {
         double weight;
         unsigned docid, together;
+        unsigned long long which;
     };
     std::vector<hit> top;
     for (size_t i = 0; i < depth; i++) {
-        unsigned together = words_together(at[i]);
+        unsigned long long which;
+        unsigned together = words_together(at[i], &which);
         double bonus = together > 1 ? XDB_NEAR_BONUS * (together - 1) : 0;
-        top.push_back({m->weights[i] + bonus, m->docids[i], together});
+        top.push_back({m->weights[i] + bonus, m->docids[i], together, which});
     }
     // by weight, then in Xapian's order (stable)
     std::stable_sort(top.begin(), top.end(),
                      [](const hit &a, const hit &b) { return a.weight > b.weight; });
     m->together.assign(m->docids.size(), 0);
+    m->together_words.assign(m->docids.size(), 0);
     for (size_t i = 0; i < depth; i++) {
         m->weights[i] = top[i].weight;
         m->docids[i] = top[i].docid;
         m->together[i] = top[i].together;
+        m->together_words[i] = top[i].which;
     }
 }
 
@@ -1229,6 +1248,8 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
         size_t to = std::min<size_t>(from + o->limit, m->docids.size());
         m->docids = std::vector<unsigned>(m->docids.begin() + from, m->docids.begin() + to);
         m->together = std::vector<unsigned>(m->together.begin() + from, m->together.begin() + to);
+        m->together_words = std::vector<unsigned long long>(m->together_words.begin() + from,
+                                                            m->together_words.begin() + to);
         m->weights = std::vector<double>(m->weights.begin() + from, m->weights.begin() + to);
     }
     return m.release();
@@ -1308,6 +1329,11 @@ double xdb_mset_weight(const xdb_mset *m, unsigned i) noexcept
 unsigned xdb_mset_together(const xdb_mset *m, unsigned i) noexcept
 {
     return i < m->together.size() ? m->together[i] : 0;
+}
+
+unsigned long long xdb_mset_together_words(const xdb_mset *m, unsigned i) noexcept
+{
+    return i < m->together_words.size() ? m->together_words[i] : 0;
 }
 
 // ---- stemming ----

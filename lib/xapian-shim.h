@@ -209,6 +209,7 @@ typedef struct {
     unsigned *group;
     size_t n, cap;
     unsigned ngroups;
+    char *words[XDB_NEAR_GROUPS]; /* each query word as analyzed, for explaining */
 } xdb_near;
 
 typedef struct {
@@ -246,6 +247,8 @@ double xdb_mset_weight(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 /* How many query words stand together in hit i (see XDB_NEAR_WINDOW), when
  * the hits were re-ranked by it; else 0. */
 unsigned xdb_mset_together(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
+/* Which they are: bit g for query word g of the xdb_near. */
+unsigned long long xdb_mset_together_words(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 
 /* ---- stemming ---- */
 

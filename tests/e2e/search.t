@@ -125,7 +125,7 @@ like "$out" '^2\. apart ' "and the second page follows the same order"
 out=$("$BIN/arkiv-search" --db "$T/neardb" --limit 4294967295 --offset 1 'budsjett sykehus' 2>&1)
 like "$out" 'showing 2-2\.' "a page as large as can be asked for, after the first hit, holds the one other hit"
 out=$("$BIN/arkiv-search" --db "$T/neardb" --why 'budsjett sykehus' 2>&1)
-like "$out" '^   together: 2 of the words, within a few words \(score \+4\)$' \
+like "$out" '^   together: budsjett, sykehus, within a few words \(score \+4\)$' \
   "--why tells what standing together added to the score"
 out=$("$BIN/arkiv-search" --db "$T/neardb" '(budsjett sykehus)' 2>&1)
 like "$out" '^1\. together ' "words in parentheses count as standing together as well"

@@ -663,12 +663,23 @@ static int add_near_form(const char *term, size_t len, void *ctx)
 
 /* The words of the query's outermost group that count for where they
  * stand: its positive bare words, stopwords left out. */
+static int bare_positive(const qp_node *kid)
+{
+    return kid->kind == QP_WORD && kid->sign != QP_SIGN_EXCLUDED;
+}
+
 static ark_status near_words(qb_ctx *c, const qp_node *n, qwords *kw)
 {
+    size_t candidates = 0; /* one word alone stands nowhere: nothing to look up */
+    for (size_t i = 0; i < n->nkids; i++)
+        for (size_t j = 0; bare_positive(n->kids[i]) && j < kw[i].n; j++)
+            candidates += !kw[i].w[j].stopword;
+    if (candidates < 2)
+        return ARK_OK;
     strset *seen = strset_new();
     ark_status st = ARK_OK;
     for (size_t i = 0; i < n->nkids && st == ARK_OK; i++) {
-        if (n->kids[i]->kind != QP_WORD || n->kids[i]->sign == QP_SIGN_EXCLUDED)
+        if (!bare_positive(n->kids[i]))
             continue;
         for (size_t j = 0; j < kw[i].n && c->near->ngroups < XDB_NEAR_GROUPS && st == ARK_OK;
              j++) {

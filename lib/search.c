@@ -555,8 +555,8 @@ static ark_status search_once(ark_searcher *s, const char *query, const ark_sear
                            NULL};
         const snip_options *sop = o && o->no_snippets ? NULL : &so;
         st = run(s, q, o, sop, &m.near, filters_only, out);
-        if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK)
-            st = run(s, q, o, sop, &m.near, filters_only, out); /* the indexer committed meanwhile */
+        if (st == ARK_EMODIFIED && xdb_reopen(s->db) == ARK_OK) /* the indexer committed */
+            st = run(s, q, o, sop, &m.near, filters_only, out);
     }
     xdb_query_free(q);
     srch_marks_free(&m);

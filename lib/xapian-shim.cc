@@ -1119,7 +1119,8 @@ static void read_positions(Xapian::Database &db, const xdb_near *nr, const unsig
             near_positions &mine = at[hits[k].second];
             if (mine.size() >= XDB_NEAR_POSITIONS)
                 continue;
-            for (Xapian::PositionIterator q = p.positionlist_begin(); q != p.positionlist_end(); ++q)
+            Xapian::PositionIterator stop = p.positionlist_end();
+            for (Xapian::PositionIterator q = p.positionlist_begin(); q != stop; ++q)
                 mine.emplace_back(*q, nr->group[t]);
         }
     }

@@ -218,18 +218,12 @@ static xdb_query *word_query(qb_ctx *c, int positive, const qword *w)
     return q;
 }
 
-typedef struct {
-    xdb_query **forms;
-    size_t n;
-    strset *seen;
-} forms_ctx;
-
 static int add_form(const char *term, size_t len, void *ctx)
 {
-    forms_ctx *f = ctx;
-    if (f->n < QB_MAX_FORMS && strset_add(f->seen, term, len))
-        f->forms[f->n++] = xdb_query_term(term, len, 1);
-    return f->n == QB_MAX_FORMS;
+    strset *forms = ctx;
+    if (strset_count(forms) < QB_MAX_FORMS)
+        strset_add(forms, term, len);
+    return strset_count(forms) == QB_MAX_FORMS;
 }
 
 typedef int (*form_fn)(const char *term, size_t len, void *ctx);
@@ -257,22 +251,44 @@ static ark_status each_form(qb_ctx *c, const qword *w, form_fn add, void *ctx)
     return st;
 }
 
+/* Those forms of w, at most QB_MAX_FORMS, read once per query (a phrase
+ * position and the re-ranking by where the words stand both want them). */
+static ark_status forms_of(qb_ctx *c, const qword *w, const strset **out)
+{
+    long k = strset_index(c->form_words, w->word, strlen(w->word));
+    if (k >= 0) {
+        *out = c->forms[k];
+        return ARK_OK;
+    }
+    strset *forms = strset_new();
+    ark_status st = each_form(c, w, add_form, forms);
+    if (st != ARK_OK) {
+        strset_free(forms);
+        return st;
+    }
+    size_t n = strset_count(c->form_words);
+    c->forms = ark_realloc(c->forms, (n + 1) * sizeof *c->forms);
+    c->forms[n] = forms;
+    strset_add(c->form_words, w->word, strlen(w->word));
+    *out = forms;
+    return ARK_OK;
+}
+
 /* One position of a phrase: OR of every indexed form sharing a lemma or
  * the folded spelling with the word. */
 static ark_status position_query(qb_ctx *c, int positive, const qword *w, xdb_query **out)
 {
     remember(c, positive, w);
-    xdb_query *forms[QB_MAX_FORMS];
-    forms_ctx f = {forms, 0, strset_new()};
-    ark_status st = each_form(c, w, add_form, &f);
-    strset_free(f.seen);
-    if (st != ARK_OK) {
-        for (size_t i = 0; i < f.n; i++)
-            xdb_query_free(forms[i]);
-        *out = NULL;
+    *out = NULL;
+    const strset *forms;
+    ark_status st = forms_of(c, w, &forms);
+    if (st != ARK_OK)
         return st;
-    }
-    *out = f.n == 1 ? forms[0] : combine_free(XDB_OP_OR, forms, f.n);
+    size_t n = strset_count(forms);
+    xdb_query *subs[QB_MAX_FORMS];
+    for (size_t i = 0; i < n; i++)
+        subs[i] = xdb_query_term(strset_key(forms, i), strset_key_len(forms, i), 1);
+    *out = n == 1 ? subs[0] : combine_free(XDB_OP_OR, subs, n);
     return ARK_OK;
 }
 
@@ -637,19 +653,9 @@ static ark_status proximity_query(qb_ctx *c, const qp_node *n, const qwords *kw,
     return st;
 }
 
-/* The forms of one query word, for re-ranking by where the words stand. */
-typedef struct {
-    xdb_near *near;
-    strset *seen; /* every word's forms so far: a form stands for one word */
-    size_t n;     /* forms of this word */
-} near_ctx;
-
-static int add_near_form(const char *term, size_t len, void *ctx)
+/* Adds term as a form of query word nr->ngroups. */
+static void near_add(xdb_near *nr, const char *term, size_t len)
 {
-    near_ctx *nc = ctx;
-    if (nc->n == QB_MAX_FORMS || !strset_add(nc->seen, term, len))
-        return nc->n == QB_MAX_FORMS;
-    xdb_near *nr = nc->near;
     if (nr->n == nr->cap) {
         nr->cap = nr->cap ? 2 * nr->cap : 32;
         nr->terms = ark_realloc(nr->terms, nr->cap * sizeof *nr->terms);
@@ -657,8 +663,6 @@ static int add_near_form(const char *term, size_t len, void *ctx)
     }
     nr->terms[nr->n] = ark_strndup(term, len);
     nr->group[nr->n++] = nr->ngroups;
-    nc->n++;
-    return nc->n == QB_MAX_FORMS;
 }
 
 /* The words of the query's outermost group that count for where they
@@ -676,7 +680,7 @@ static ark_status near_words(qb_ctx *c, const qp_node *n, qwords *kw)
             candidates += !kw[i].w[j].stopword;
     if (candidates < 2)
         return ARK_OK;
-    strset *seen = strset_new();
+    strset *seen = strset_new(); /* every word's forms so far: a form stands for one word */
     ark_status st = ARK_OK;
     for (size_t i = 0; i < n->nkids && st == ARK_OK; i++) {
         if (!bare_positive(n->kids[i]))
@@ -688,9 +692,19 @@ static ark_status near_words(qb_ctx *c, const qp_node *n, qwords *kw)
                 w->docs = word_docs(c, w);
             if (w->stopword || everywhere(c, w))
                 continue;
-            near_ctx nc = {c->near, seen, 0};
-            st = each_form(c, w, add_near_form, &nc);
-            if (nc.n)
+            const strset *forms;
+            if ((st = forms_of(c, w, &forms)) != ARK_OK)
+                break;
+            size_t added = 0;
+            for (size_t f = 0; f < strset_count(forms); f++) {
+                const char *term = strset_key(forms, f);
+                size_t len = strset_key_len(forms, f);
+                if (strset_add(seen, term, len)) {
+                    near_add(c->near, term, len);
+                    added++;
+                }
+            }
+            if (added)
                 c->near->words[c->near->ngroups++] = ark_strdup(w->word);
         }
     }
@@ -702,11 +716,9 @@ void qb_near_free(xdb_near *nr)
 {
     if (!nr)
         return;
-    for (size_t i = 0; i < nr->n; i++)
-        free(nr->terms[i]);
+    free_list(nr->terms, nr->n);
     for (unsigned g = 0; g < nr->ngroups; g++)
         free(nr->words[g]);
-    free(nr->terms);
     free(nr->group);
     memset(nr, 0, sizeof *nr);
 }
@@ -901,8 +913,16 @@ ark_status qb_build(qb_ctx *c, const qp_node *root, xdb_query **out, const char 
     while (r->kind == QP_GROUP && r->nkids == 1 && r->kids[0]->kind == QP_GROUP)
         r = r->kids[0];
     c->near_root = r->kind == QP_GROUP ? r : NULL;
+    c->form_words = strset_new();
+    c->forms = NULL;
     int stop;
     ark_status st = node_query(c, root, 1, out, &stop, why);
+    for (size_t i = 0; i < strset_count(c->form_words); i++)
+        strset_free(c->forms[i]);
+    free(c->forms);
+    strset_free(c->form_words);
+    c->form_words = NULL;
+    c->forms = NULL;
     if (st == ARK_OK && !*out) {
         st = ARK_EEMPTYQUERY;
         *why = "the query has no words to search for";

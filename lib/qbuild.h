@@ -98,6 +98,8 @@ typedef struct {
                               group and their forms, for re-ranking by where
                               they stand (free with qb_near_free) */
     const qp_node *near_root; /* that group (internal) */
+    strset *form_words;       /* words whose indexed forms were read (internal) */
+    strset **forms;           /* and those forms, in the same order (internal) */
 } qb_ctx;
 
 /* Frees what qb_build put in near (not near itself); NULL does nothing. */

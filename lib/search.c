@@ -517,11 +517,11 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
     }
     for (unsigned i = 0; i < r->nhits; i++) {
         r->hits[i].score = xdb_mset_weight(m, i);
-        r->hits[i].together = xdb_mset_together(m, i);
-        if (r->hits[i].together > 1)
-            r->hits[i].together_bonus = XDB_NEAR_BONUS * (r->hits[i].together - 1);
-        if (o && o->explain && near && r->hits[i].together)
-            r->hits[i].together_words = near_names(near, xdb_mset_together_words(m, i));
+        unsigned long long together = xdb_mset_together(m, i);
+        r->hits[i].together = (unsigned)__builtin_popcountll(together);
+        r->hits[i].together_bonus = xdb_near_bonus(together);
+        if (o && o->explain && together)
+            r->hits[i].together_words = near_names(near, together);
         fill_hit(s, xdb_mset_docid(m, i), so, o && o->explain, &r->hits[i]);
     }
     xdb_mset_free(m);

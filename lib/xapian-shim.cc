@@ -66,11 +66,14 @@ struct xdb_query {
     Xapian::Query q;
 };
 
+struct xdb_hit {
+    Xapian::docid docid;
+    double weight;
+    unsigned long long together; // the query words standing together (bit g: word g)
+};
+
 struct xdb_mset {
-    std::vector<unsigned> docids;
-    std::vector<double> weights;
-    std::vector<unsigned> together; // of each hit, when re-ranked (else empty)
-    std::vector<unsigned long long> together_words; // which, bit g for word g
+    std::vector<xdb_hit> hits;
     unsigned estimate;
     bool exact;
     std::vector<std::vector<std::pair<std::string, unsigned>>> facets;
@@ -1097,16 +1100,16 @@ static bool count_sample(xdb *h, const xdb_query *q, const Xapian::MSet &mset,
 
 typedef std::vector<std::pair<Xapian::termpos, unsigned>> near_positions;
 
-// Where the forms of nr stand in each of the hits docids[0..depth), as
-// (position, query word): one walk of each form's postings over the hits in
-// docid order, and its positions only in the hits holding it.  Looking up
-// each form in each hit took 4 times the B-tree lookups.
-static void read_positions(Xapian::Database &db, const xdb_near *nr, const unsigned *docids,
+// Where the forms of nr stand in each of hits[0..depth), as (position,
+// query word): one walk of each form's postings over the hits in docid
+// order, and its positions only in the hits holding it (a lookup of each
+// form in each hit cost twice as much, docs/DESIGN.md).
+static void read_positions(Xapian::Database &db, const xdb_near *nr, const xdb_hit *top,
                            size_t depth, std::vector<near_positions> &at)
 {
     std::vector<std::pair<Xapian::docid, size_t>> hits; // in docid order
     for (size_t i = 0; i < depth; i++)
-        hits.emplace_back(docids[i], i);
+        hits.emplace_back(top[i].docid, i);
     std::sort(hits.begin(), hits.end());
     at.assign(depth, near_positions());
     for (size_t t = 0; t < nr->n; t++) {
@@ -1126,31 +1129,23 @@ static void read_positions(Xapian::Database &db, const xdb_near *nr, const unsig
     }
 }
 
-// The most distinct query words within XDB_NEAR_WINDOW positions of at;
-// *which gets them, bit g for word g.
-static unsigned words_together(near_positions &at, unsigned long long *which)
+// The most distinct query words within XDB_NEAR_WINDOW positions of at,
+// bit g for word g.
+static unsigned long long words_together(near_positions &at)
 {
     std::sort(at.begin(), at.end());
     unsigned seen[XDB_NEAR_GROUPS] = {0};
-    unsigned distinct = 0, best = 0;
-    unsigned long long words = 0;
-    *which = 0;
+    unsigned long long words = 0, best = 0;
     for (size_t lo = 0, hi = 0; hi < at.size(); hi++) {
-        if (seen[at[hi].second]++ == 0) {
-            distinct++;
+        if (seen[at[hi].second]++ == 0)
             words |= 1ULL << at[hi].second;
-        }
         while (at[hi].first - at[lo].first >= XDB_NEAR_WINDOW) {
             unsigned g = at[lo++].second;
-            if (--seen[g] == 0) {
-                distinct--;
+            if (--seen[g] == 0)
                 words &= ~(1ULL << g);
-            }
         }
-        if (distinct > best) {
-            best = distinct;
-            *which = words;
-        }
+        if (__builtin_popcountll(words) > __builtin_popcountll(best))
+            best = words;
     }
     return best;
 }
@@ -1159,37 +1154,21 @@ static unsigned words_together(near_positions &at, unsigned long long *which)
 // order of the rest stays, below them.
 static void rerank_near(Xapian::Database &db, const xdb_near *nr, xdb_mset *m)
 {
-    size_t depth = std::min<size_t>(m->docids.size(), XDB_NEAR_DEPTH);
+    size_t depth = std::min<size_t>(m->hits.size(), XDB_NEAR_DEPTH);
     std::vector<near_positions> at;
     try {
-        read_positions(db, nr, m->docids.data(), depth, at);
+        read_positions(db, nr, m->hits.data(), depth, at);
     } catch (const Xapian::InvalidArgumentError &) {
         // a term Xapian cannot look up: the words count as apart
         at.assign(depth, near_positions());
     }
-    struct hit {
-        double weight;
-        unsigned docid, together;
-        unsigned long long which;
-    };
-    std::vector<hit> top;
     for (size_t i = 0; i < depth; i++) {
-        unsigned long long which;
-        unsigned together = words_together(at[i], &which);
-        double bonus = together > 1 ? XDB_NEAR_BONUS * (together - 1) : 0;
-        top.push_back({m->weights[i] + bonus, m->docids[i], together, which});
+        m->hits[i].together = words_together(at[i]);
+        m->hits[i].weight += xdb_near_bonus(m->hits[i].together);
     }
     // by weight, then in Xapian's order (stable)
-    std::stable_sort(top.begin(), top.end(),
-                     [](const hit &a, const hit &b) { return a.weight > b.weight; });
-    m->together.assign(m->docids.size(), 0);
-    m->together_words.assign(m->docids.size(), 0);
-    for (size_t i = 0; i < depth; i++) {
-        m->weights[i] = top[i].weight;
-        m->docids[i] = top[i].docid;
-        m->together[i] = top[i].together;
-        m->together_words[i] = top[i].which;
-    }
+    std::stable_sort(m->hits.begin(), m->hits.begin() + depth,
+                     [](const xdb_hit &a, const xdb_hit &b) { return a.weight > b.weight; });
 }
 
 static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o)
@@ -1207,7 +1186,6 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
         enquire.set_time_limit(o->time_limit);
     double start = now_seconds();
     // Re-ranking by where the words stand looks at the first
-    // XDB_NEAR_DEPTH hits, whatever the page.
     // XDB_NEAR_DEPTH hits, whatever the page (a page below them is not
     // affected).  Not over remote shards: every position lookup would be
     // a round trip.
@@ -1215,8 +1193,9 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
                 o->offset < XDB_NEAR_DEPTH;
     unsigned first = near ? 0 : o->offset;
     unsigned count = o->limit;
-    if (near) // o->offset < XDB_NEAR_DEPTH: no overflow
-        count = std::max<unsigned>(std::min<unsigned>(o->limit, UINT_MAX - o->offset) + o->offset,
+    if (near) // offset + limit, without overflow, and at least the depth
+        count = std::max<unsigned>(o->limit > UINT_MAX - o->offset ? UINT_MAX
+                                                                   : o->offset + o->limit,
                                    XDB_NEAR_DEPTH);
     // Count matches (and facets) exactly up to XDB_EXACT_TOTAL; above,
     // Xapian skips matches that cannot reach the page.
@@ -1238,20 +1217,15 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     if (h->remote)
         mset.fetch(); // asks every shard for its hits' documents at once
     for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-        m->docids.push_back(*it);
-        m->weights.push_back(it.get_weight());
+        m->hits.push_back({*it, it.get_weight(), 0});
         if (h->remote)
             h->fetched[*it] = it.get_document();
     }
-    if (near) {
+    if (near) { // then the page
         rerank_near(*h->db, o->near, m.get());
-        size_t from = std::min<size_t>(o->offset, m->docids.size());
-        size_t to = std::min<size_t>(from + o->limit, m->docids.size());
-        m->docids = std::vector<unsigned>(m->docids.begin() + from, m->docids.begin() + to);
-        m->together = std::vector<unsigned>(m->together.begin() + from, m->together.begin() + to);
-        m->together_words = std::vector<unsigned long long>(m->together_words.begin() + from,
-                                                            m->together_words.begin() + to);
-        m->weights = std::vector<double>(m->weights.begin() + from, m->weights.begin() + to);
+        size_t from = std::min<size_t>(o->offset, m->hits.size());
+        size_t to = std::min<size_t>(from + o->limit, m->hits.size());
+        m->hits = std::vector<xdb_hit>(m->hits.begin() + from, m->hits.begin() + to);
     }
     return m.release();
 }
@@ -1299,7 +1273,7 @@ unsigned xdb_mset_facet_count(const xdb_mset *m, unsigned f, size_t i) noexcept
 
 unsigned xdb_mset_size(const xdb_mset *m) noexcept
 {
-    return static_cast<unsigned>(m->docids.size());
+    return static_cast<unsigned>(m->hits.size());
 }
 
 unsigned xdb_mset_estimate(const xdb_mset *m) noexcept
@@ -1319,22 +1293,23 @@ int xdb_mset_facets_exact(const xdb_mset *m) noexcept
 
 unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) noexcept
 {
-    return m->docids[i];
+    return m->hits[i].docid;
 }
 
 double xdb_mset_weight(const xdb_mset *m, unsigned i) noexcept
 {
-    return m->weights[i];
+    return m->hits[i].weight;
 }
 
-unsigned xdb_mset_together(const xdb_mset *m, unsigned i) noexcept
+unsigned long long xdb_mset_together(const xdb_mset *m, unsigned i) noexcept
 {
-    return i < m->together.size() ? m->together[i] : 0;
+    return m->hits[i].together;
 }
 
-unsigned long long xdb_mset_together_words(const xdb_mset *m, unsigned i) noexcept
+double xdb_near_bonus(unsigned long long together) noexcept
 {
-    return i < m->together_words.size() ? m->together_words[i] : 0;
+    int n = __builtin_popcountll(together);
+    return n > 1 ? XDB_NEAR_BONUS * (n - 1) : 0;
 }
 
 // ---- stemming ----

@@ -244,11 +244,11 @@ int xdb_mset_exact(const xdb_mset *m) XDB_NOEXCEPT;
 int xdb_mset_facets_exact(const xdb_mset *m) XDB_NOEXCEPT;
 unsigned xdb_mset_docid(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
 double xdb_mset_weight(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
-/* How many query words stand together in hit i (see XDB_NEAR_WINDOW), when
- * the hits were re-ranked by it; else 0. */
-unsigned xdb_mset_together(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
-/* Which they are: bit g for query word g of the xdb_near. */
-unsigned long long xdb_mset_together_words(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
+/* The query words that stand together in hit i (see XDB_NEAR_WINDOW), bit g
+ * for word g of the xdb_near, when the hits were re-ranked by it; else 0. */
+unsigned long long xdb_mset_together(const xdb_mset *m, unsigned i) XDB_NOEXCEPT;
+/* What words standing together add to a hit's weight. */
+double xdb_near_bonus(unsigned long long together) XDB_NOEXCEPT;
 
 /* ---- stemming ---- */
 

@@ -64,11 +64,11 @@ like "$out" 'index' "with a message about the index"
 # not inside the directory a merge exchanges
 mkdir "$T/dotdb"
 out=$("$BIN/arkiv-index" --batch 2 --db "$T/dotdb/." "$T/docs" 2>&1); rc=$?
-is "$rc" 0 "an index named DIR/. is written" 
+is "$rc" 0 "an index named DIR/. is written"
 is "$(ls -A "$T/dotdb" | grep -c '^\.\.')" 0 "and nothing named ..lock, ..bulk or ..compacting is left inside it"
 like "$("$BIN/arkiv-search" --db "$T/dotdb" politiet 2>&1)" 'documents? match' "and it answers searches"
 out=$(cd "$T/dotdb" && "$BIN/arkiv-index" --db . --compact "$T/docs" 2>&1); rc=$?
-is "$rc" 0 "an index named . from inside it is compacted (its copy exchanged beside it)" 
+is "$rc" 0 "an index named . from inside it is compacted (its copy exchanged beside it)"
 is "$(ls -A "$T/dotdb" | grep -c '^\.\.')" 0 "and nothing is left inside it"
 like "$("$BIN/arkiv-search" --db "$T/dotdb" politiet 2>&1)" 'documents? match' "and it still answers"
 

@@ -130,8 +130,9 @@ static void print_text(const char *query, const ark_results *r, unsigned offset)
         printf("No documents match %s.\n", query);
         return;
     }
-    printf("%s%u documents match; showing %u-%u.\n", r->total_exact ? "" : "About ", r->total,
-           offset + 1, offset + (unsigned)r->nhits);
+    printf("%s%u %s; showing %u-%u.\n", r->total_exact ? "" : "About ", r->total,
+           r->total == 1 ? "document matches" : "documents match", offset + 1,
+           offset + (unsigned)r->nhits);
     for (size_t i = 0; i < r->nhits; i++) {
         const ark_hit *h = &r->hits[i];
         printf("\n%zu. %s  %s  (score %.3f)\n", offset + i + 1, h->id, h->title, h->score);

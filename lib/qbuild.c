@@ -587,7 +587,7 @@ static xdb_query *combine_clauses(clauses *cl)
 {
     xdb_query *base = NULL;
     xdb_query *opt = NULL;
-    if (cl->nopt > 1) {
+    if (cl->nopt > 1 && cl->nopt <= QB_BONUS_CLAUSES) {
         for (size_t i = 0; i < cl->nopt; i++) {
             xdb_query *b = xdb_query_with_bonus(cl->optional[i], QB_CLAUSE_BONUS);
             xdb_query_free(cl->optional[i]);
@@ -759,6 +759,35 @@ static int others(const qp_node *n, const qwords *kw, size_t i)
     return 0;
 }
 
+/* A quoted phrase beside other words: the phrase, or its words apart
+ * (stopwords aside).  A question quoting a newspaper ("«Phoenix Haga ikke
+ * blir nedlagt ...»") must still find the answer that words it otherwise;
+ * the documents with the phrase match both and rank first. */
+static ark_status loose_phrase_query(qb_ctx *c, const qp_node *kid, xdb_query **out, int *stop)
+{
+    qwords t;
+    analyze(c, kid->text, &t);
+    ark_status st = words_query(c, &t, 1, out, stop);
+    if (st == ARK_OK && *out && t.n > 1) {
+        xdb_query **subs = ark_calloc(t.n + 1, sizeof *subs);
+        size_t k = 0;
+        subs[k++] = *out;
+        int among = c->among_others;
+        c->among_others = 1;
+        for (size_t j = 0; j < t.n; j++) {
+            if (t.w[j].stopword)
+                continue;
+            t.w[j].docs = word_docs(c, &t.w[j]);
+            subs[k++] = word_query(c, 1, &t.w[j]);
+        }
+        c->among_others = among;
+        *out = combine_free(XDB_OP_OR, subs, k);
+        free(subs);
+    }
+    qwords_free(&t);
+    return st;
+}
+
 /* Sorts the kids' queries into cl; stopword clauses go aside. */
 static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, int positive,
                                clauses *cl, const char **why)
@@ -773,8 +802,12 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
             c->among_others = kid->sign == QP_SIGN_NONE && positive && others(n, kw, i);
             st = words_query(c, &kw[i], positive && !excluded, &q, &stop);
             c->among_others = 0;
-        } else
+        } else if (kid->kind == QP_PHRASE && kid->sign == QP_SIGN_NONE && positive &&
+                   others(n, kw, i)) {
+            st = loose_phrase_query(c, kid, &q, &stop);
+        } else {
             st = node_query(c, kid, positive && !excluded, &q, &stop, why);
+        }
         if (st == ARK_EEMPTYQUERY)
             st = ARK_OK;
         if (!q)

@@ -41,6 +41,12 @@
  * it rewards matching many common words; 1 keeps BM25 in charge and breaks
  * near-ties in favour of documents with more of the words. */
 #define QB_CLAUSE_BONUS 1.0
+/* ... given only in a group of at most this many optional clauses.  In a
+ * question of forty words the bonuses add up to a third of the score and
+ * favour long documents that hold many of the words: without them past 8
+ * clauses, MRR@10 on storting-qa went from 0.843 to 0.847 and recall@100
+ * from 0.704 to 0.717; the sets of shorter questions did not move. */
+#define QB_BONUS_CLAUSES 8
 #define QB_VARIANT_WEIGHT 0.5
 #define QB_PARTS_WEIGHT 0.5
 #define QB_AS_PART_WEIGHT 0.3

@@ -109,15 +109,20 @@ static qp_node *parse_primary(parser *p)
     return n;
 }
 
-/* unary := ['-' | '+'] primary, where the sign touches what it signs. */
+/* unary := ['-' | '+'] primary, where the sign touches what it signs and
+ * follows a space, '(' or the start: in «sørge for»-ansvaret or 8.-plass the
+ * dash joins words, it excludes nothing. */
 static qp_node *parse_unary(parser *p)
 {
     skip_space(p);
     qp_sign sign = QP_SIGN_NONE;
-    if (p->i + 1 < p->len && (p->s[p->i] == '-' || p->s[p->i] == '+') &&
+    int starts_item = p->i == 0 || is_space(p->s[p->i - 1]) || p->s[p->i - 1] == '(';
+    if (starts_item && p->i + 1 < p->len && (p->s[p->i] == '-' || p->s[p->i] == '+') &&
         !is_space(p->s[p->i + 1])) {
         sign = (qp_sign)p->s[p->i];
         p->i++;
+    } else if (!starts_item && (p->s[p->i] == '-' || p->s[p->i] == '+')) {
+        p->i++; /* punctuation between a closing quote or ')' and a word */
     }
     qp_node *n = parse_primary(p);
     if (n)

@@ -100,7 +100,7 @@ run_ids() { awk -v q="$1" '$1 == q { printf "%s ", $3 }' "$T/run.out"; }
 meta() { printf '%s\n' "$1" | sed -n '4p'; } # the line under the first hit's title
 
 out=$(s fartsdumper)
-like "$out" '^1 documents match' "a word on page 2 of the PDF finds the PDF"
+like "$out" '^1 document matches' "a word on page 2 of the PDF finds the PDF"
 like "$out" '^1\. politiraad  Referat Politirådet 12\.06\.2024  ' "the PDF's hit shows its metadata title"
 is "$(meta "$out")" "   12.06.2024 · referat · 2. Trafikksikkerhet ved skolene (v/BYM) · side 2" \
   "the PDF hit shows the date, kind, agenda item and page 2"
@@ -115,13 +115,13 @@ is "$(meta "$out")" "   02.05.2024 · annet · 3. Sykkelparkering ved Tøyen" \
 like "$(s hemmeligord OR fortroligsak)" '^No documents match' \
   "words of an internal section or an internal document are not found by a public reader"
 out=$(s 'nettverksmøter OR hemmeligord')
-like "$out" '^1 documents match' "the seminar is found by its public section"
+like "$out" '^1 document matches' "the seminar is found by its public section"
 unlike "$out" 'hemmeligord\]|Drøfting|Enkeltsaker' "its internal section is not shown to the public"
 out=$(s klassetrinnene)
-like "$out" '^1 documents match' "a word in both a public and an internal section finds the document once"
+like "$out" '^1 document matches' "a word in both a public and an internal section finds the document once"
 unlike "$out" 'hemmeligord|Drøfting|Enkeltsaker' "and the public snippet comes from the public section"
 out=$(s --internal hemmeligord)
-like "$out" '^1 documents match' "--internal finds the word of the internal section"
+like "$out" '^1 document matches' "--internal finds the word of the internal section"
 like "$out" '^1\. seminar ' "in the seminar"
 like "$out" '2\. Enkeltsaker · intern' "with the internal section as agenda item, marked internal"
 out=$(s --internal fortroligsak)

@@ -133,6 +133,19 @@ like "$out" '^   together: budsjett, sykehus, within a few words \(score \+4\)$'
 out=$("$BIN/arkiv-search" --db "$T/neardb" '(budsjett sykehus)' 2>&1)
 like "$out" '^1\. together ' "words in parentheses count as standing together as well"
 
+# A quoted phrase beside other words (a question quoting a newspaper) also
+# matches by its words apart, below the document with the phrase; alone, a
+# phrase is what must match.
+out=$("$BIN/arkiv-search" --db "$T/neardb" --json 'kommunen "sykehuset venter"' 2>&1)
+printf '%s' "$out" | python3 -c '
+import json, sys
+ids = [h["id"] for h in json.load(sys.stdin)["hits"]]
+assert ids[:2] == ["apart", "together"], ids
+'
+ok $? "a phrase beside other words: the phrase first, then its words apart"
+out=$("$BIN/arkiv-search" --db "$T/neardb" '"sykehuset venter"' 2>&1)
+like "$out" '^1 document matches' "a phrase alone matches only where the words stand in order"
+
 # Proximity (the bare words as a phrase that adds weight) is checked only
 # when one of the words is rare: in every document holding common words it
 # cost 90 % of a search.

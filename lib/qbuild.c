@@ -583,11 +583,13 @@ static void clauses_free(clauses *cl)
     free_all(cl->stops, cl->nstops);
 }
 
-static xdb_query *combine_clauses(clauses *cl)
+/* kid_clauses: the optional clauses of the group's own kids, without the
+ * abbreviation runs, which decides whether they get the bonus. */
+static xdb_query *combine_clauses(clauses *cl, size_t kid_clauses)
 {
     xdb_query *base = NULL;
     xdb_query *opt = NULL;
-    if (cl->nopt > 1 && cl->nopt <= QB_BONUS_CLAUSES) {
+    if (cl->nopt > 1 && kid_clauses <= QB_BONUS_CLAUSES) {
         for (size_t i = 0; i < cl->nopt; i++) {
             xdb_query *b = xdb_query_with_bonus(cl->optional[i], QB_CLAUSE_BONUS);
             xdb_query_free(cl->optional[i]);
@@ -753,14 +755,16 @@ static int others(const qp_node *n, const qwords *kw, size_t i)
         const qp_node *kid = n->kids[j];
         if (j == i || kid->sign == QP_SIGN_EXCLUDED)
             continue;
-        if (kid->kind != QP_WORD || kw[j].n > 1 || (kw[j].n == 1 && !kw[j].w[0].stopword))
+        if (kid->kind != QP_WORD || is_wildcard(kid) || kw[j].n > 1 ||
+            (kw[j].n == 1 && !kw[j].w[0].stopword))
             return 1;
     }
     return 0;
 }
 
 /* A quoted phrase beside other words: the phrase, or its words apart
- * (stopwords aside).  A question quoting a newspaper ("«Phoenix Haga ikke
+ * (stopwords aside; each word without its abbreviations, which the phrase
+ * as a whole still gets).  A question quoting a newspaper ("«Phoenix Haga ikke
  * blir nedlagt ...»") must still find the answer that words it otherwise;
  * the documents with the phrase match both and rank first. */
 static ark_status loose_phrase_query(qb_ctx *c, const qp_node *kid, xdb_query **out, int *stop)
@@ -885,6 +889,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
         for (size_t j = 0; n->kids[i]->sign != QP_SIGN_EXCLUDED && j < kw[i].n; j++)
             kw[i].w[j].docs = word_docs(c, &kw[i].w[j]);
     ark_status st = sort_clauses(c, n, kw, positive, &cl, why);
+    size_t kid_clauses = cl.nopt;
     if (st == ARK_OK && positive)
         st = abbrev_runs(c, n, kw, positive, &cl);
     if (st == ARK_OK && cl.nopt + cl.nreq == 0 && cl.nstops) {
@@ -904,7 +909,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     if (st == ARK_OK && c->near && n == c->near_root)
         st = near_words(c, n, kw);
     if (st == ARK_OK) {
-        *out = combine_clauses(&cl);
+        *out = combine_clauses(&cl, kid_clauses);
         if (boost) /* the words' order only adds weight */
             *out = add_boost(c, *out, boost);
     } else {

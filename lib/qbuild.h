@@ -12,9 +12,11 @@
  * spelling (the synonym table maps Z<lemma> and F<folded> to those forms).
  *
  * The clauses of a group are combined so that required ones must match,
- * excluded ones must not, and each optional clause a document matches adds
- * a small fixed bonus, so that documents with more of the words rank higher
- * when BM25 finds them close.  A word's lemmas are one OP_SYNONYM: a word
+ * excluded ones must not, and (in a group of at most QB_BONUS_CLAUSES) each
+ * optional clause a document matches adds a small fixed bonus, so that
+ * documents with more of the words rank higher when BM25 finds them close.
+ * A quoted phrase without a sign beside other clauses also matches by its
+ * words apart: OR(phrase, words), so the phrase's documents weigh more.  A word's lemmas are one OP_SYNONYM: a word
  * with three readings weighs as one term.
  * A word or phrase that the archive's glossaries (or the built-in list) give
  * an abbreviation or expansion for also matches that, weighted ×0.8 ("OPD"
@@ -41,7 +43,8 @@
  * it rewards matching many common words; 1 keeps BM25 in charge and breaks
  * near-ties in favour of documents with more of the words. */
 #define QB_CLAUSE_BONUS 1.0
-/* ... given only in a group of at most this many optional clauses.  In a
+/* ... given only in a group of at most this many optional clauses (not
+ * counting the abbreviation runs').  In a
  * question of forty words the bonuses add up to a third of the score and
  * favour long documents that hold many of the words: without them past 8
  * clauses, MRR@10 on storting-qa went from 0.843 to 0.847 and recall@100

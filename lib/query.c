@@ -110,8 +110,8 @@ static qp_node *parse_primary(parser *p)
 }
 
 /* unary := ['-' | '+'] primary, where the sign touches what it signs and
- * follows a space, '(' or the start: in «sørge for»-ansvaret or 8.-plass the
- * dash joins words, it excludes nothing. */
+ * follows a space, '(' or the start: in «sørge for»-ansvaret the dash joins
+ * words, it excludes nothing. */
 static qp_node *parse_unary(parser *p)
 {
     skip_space(p);
@@ -121,7 +121,7 @@ static qp_node *parse_unary(parser *p)
         !is_space(p->s[p->i + 1])) {
         sign = (qp_sign)p->s[p->i];
         p->i++;
-    } else if (!starts_item && (p->s[p->i] == '-' || p->s[p->i] == '+')) {
+    } else if (!starts_item && p->i < p->len && (p->s[p->i] == '-' || p->s[p->i] == '+')) {
         p->i++; /* punctuation between a closing quote or ')' and a word */
     }
     qp_node *n = parse_primary(p);

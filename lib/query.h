@@ -5,6 +5,8 @@
  *
  *   åpne rusmiljø          bare words: documents with more of them rank higher
  *   "åpne rusmiljø"        a phrase: the words in this order, any inflection
+ *                          (beside other words, qbuild.c also lets its words
+ *                          match apart)
  *   «Violence as a service» typographic quotes (« » “ ” „) work as well
  *   -pride                 exclusion: no document containing the word
  *   +pride                 the word is required
@@ -17,7 +19,9 @@
  * The parser is lenient, as a search box should be: an unclosed quote or
  * parenthesis closes at the end, a stray ')' is ignored, OR with nothing on
  * one side is the word "or", a sign before the first alternative of an OR
- * applies to the whole OR and a sign before a later one is ignored.  Parentheses
+ * applies to the whole OR and a sign before a later one is ignored.  A sign
+ * counts at the start, after a space or '(': a dash touching a closing quote
+ * or ')' («sørge for»-ansvaret) is punctuation.  Parentheses
  * nested deeper than QP_MAX_DEPTH are read as punctuation.  Only a query longer
  * than QP_MAX_BYTES is refused.
  */

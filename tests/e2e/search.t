@@ -145,6 +145,8 @@ assert ids[:2] == ["apart", "together"], ids
 ok $? "a phrase beside other words: the phrase first, then its words apart"
 out=$("$BIN/arkiv-search" --db "$T/neardb" '"sykehuset venter"' 2>&1)
 like "$out" '^1 document matches' "a phrase alone matches only where the words stand in order"
+out=$("$BIN/arkiv-search" --db "$T/neardb" 'kommunen +"sykehuset venter"' 2>&1)
+like "$out" '^1 document matches' "a required phrase beside other words must match as a phrase"
 
 # Proximity (the bare words as a phrase that adds weight) is checked only
 # when one of the words is rare: in every document holding common words it

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xalloc.h"
 
@@ -109,14 +110,33 @@ static qp_node *parse_primary(parser *p)
     return n;
 }
 
+/* Whether the word before i (past spaces) is "og" or "eller": then a dash
+ * at i ends a coordinated compound ("klimakrav og -avgifter"), it does not
+ * exclude. */
+static int after_conjunction(const parser *p, size_t i)
+{
+    size_t end = i;
+    while (end > 0 && is_space(p->s[end - 1]))
+        end--;
+    size_t start = end;
+    while (start > 0 && !is_space(p->s[start - 1]) && p->s[start - 1] != '(')
+        start--;
+    size_t n = end - start;
+    return end < i && ((n == 2 && strncasecmp(p->s + start, "og", 2) == 0) ||
+                       (n == 5 && strncasecmp(p->s + start, "eller", 5) == 0));
+}
+
 /* unary := ['-' | '+'] primary, where the sign touches what it signs and
  * follows a space, '(' or the start: in «sørge for»-ansvaret the dash joins
- * words, it excludes nothing. */
+ * words, and in "klimakrav og -avgifter" it ends a compound; neither
+ * excludes anything. */
 static qp_node *parse_unary(parser *p)
 {
     skip_space(p);
     qp_sign sign = QP_SIGN_NONE;
     int starts_item = p->i == 0 || is_space(p->s[p->i - 1]) || p->s[p->i - 1] == '(';
+    if (starts_item && p->i < p->len && p->s[p->i] == '-' && after_conjunction(p, p->i))
+        starts_item = 0;
     if (starts_item && p->i + 1 < p->len && (p->s[p->i] == '-' || p->s[p->i] == '+') &&
         !is_space(p->s[p->i + 1])) {
         sign = (qp_sign)p->s[p->i];

@@ -140,9 +140,9 @@ static void print_text(const char *query, const ark_results *r, unsigned offset)
         printf("   %s\n", h->snippet);
         if (h->why)
             printf("   matched: %s\n", h->why);
-        if (h->why && h->together > 1)
-            printf("   together: %s, within a few words (score +%g)\n",
-                   h->together_words ? h->together_words : "", h->together_bonus);
+        if (h->together_words)
+            printf("   together: %s, within a few words (score +%g)\n", h->together_words,
+                   h->together_bonus);
     }
 }
 
@@ -164,7 +164,7 @@ static void print_json(const char *query, const ark_results *r)
                                 h->path, "score", h->score, "snippet", h->snippet);
         if (h->why)
             json_object_set_new(hit, "matched", json_string(h->why));
-        if (h->why && h->together_words && h->together > 1)
+        if (h->together_words)
             json_object_set_new(hit, "together", json_string(h->together_words));
         json_object_set_new(hit, "date", *h->date ? json_string(h->date) : json_null());
         if (*h->date_end)

@@ -103,8 +103,8 @@ typedef struct {
                               words of each other here, when that re-ranked the
                               first hits; else 0 */
     double together_bonus; /* what that added to score */
-    char *together_words;  /* with the explain option: which words, as the query
-                              has them ("budsjett, sykehus"); else NULL */
+    char *together_words;  /* with the explain option and a bonus: which words, as
+                              the query has them ("budsjett, sykehus"); else NULL */
     char *date;     /* "2023-04-21", "2026-03", "2023"; "" when not known */
     char *date_end; /* last day of a multi-day meeting, or "" */
     char *kind;     /* "referat", ...; "" when not known */

@@ -520,7 +520,7 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
         unsigned long long together = xdb_mset_together(m, i);
         r->hits[i].together = (unsigned)__builtin_popcountll(together);
         r->hits[i].together_bonus = xdb_near_bonus(together);
-        if (o && o->explain && together)
+        if (o && o->explain && r->hits[i].together > 1)
             r->hits[i].together_words = near_names(near, together);
         fill_hit(s, xdb_mset_docid(m, i), so, o && o->explain, &r->hits[i]);
     }

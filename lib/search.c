@@ -1,4 +1,5 @@
 /* search.c — ark_searcher: parse, build, run, and dress the hits. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,40 +408,38 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
     h->access = json_str(data, "access");
     h->format = json_str(data, "format");
     /* A snippet is looked for in the document's first SNIP_PREFIX bytes,
-     * and in the whole text only when they lack a passage with two of the
-     * query's words (or its only word): a long law then costs about as
-     * much as a short speech.  The stored text is read once. */
-    char *packed = NULL, *text = NULL;
-    size_t plen, len = 0;
-    int whole = 1, enough = 1;
-    ark_status read = so ? xdb_data(s->db, docid, &packed, &plen) : ARK_ENOTFOUND;
-    if (read == ARK_OK)
-        read = explain ? textunpack(packed, plen, &text, &len)
-                       : textunpack_prefix(packed, plen, SNIP_PREFIX, &text, &len, &whole);
-    if (read != ARK_OK) {
-        free(packed);
-        h->snippet = ark_strdup("");
-        if (data)
-            place_hit(data, 0, h);
-        json_decref(data);
-        return;
-    }
+     * then in its first SNIP_PREFIX_MORE, then in all of it, going on only
+     * while the part read lacks a passage with two of the query's words (or
+     * its only word): a long law then costs about as much as a short
+     * speech.  Each byte is decompressed once. */
+    static const size_t stages[] = {SNIP_PREFIX, SNIP_PREFIX_MORE, SIZE_MAX};
+    char *packed = NULL;
+    size_t plen;
+    textreader *r = NULL;
+    if (so && xdb_data(s->db, docid, &packed, &plen) == ARK_OK)
+        r = textreader_new(packed, plen);
     size_t at = 0;
-    snip_options local = *so;
+    snip_options local = so ? *so : (snip_options){0};
     local.match_at = &at;
-    local.enough = &enough;
-    h->snippet = snip_make(s->ana, text, len, &local, explain ? &h->why : NULL);
-    char *all;
-    if (!whole && !enough && textunpack(packed, plen, &all, &len) == ARK_OK) {
-        free(text);
+    h->snippet = NULL;
+    for (size_t k = explain ? 2 : 0; r && k < sizeof stages / sizeof *stages; k++) {
+        const char *text;
+        size_t len;
+        int whole, enough = 1;
+        if (textreader_read(r, stages[k], &text, &len, &whole) != ARK_OK)
+            break;
+        local.enough = &enough;
         free(h->snippet);
-        text = all;
-        h->snippet = snip_make(s->ana, text, len, &local, NULL);
+        h->snippet = snip_make(s->ana, text, len, &local, explain ? &h->why : NULL);
+        if (whole || enough)
+            break;
     }
+    if (!h->snippet)
+        h->snippet = ark_strdup("");
+    textreader_free(r);
     free(packed);
     place_hit(data, at, h);
     json_decref(data);
-    free(text);
 }
 
 static ark_facet *facets_of(const xdb_mset *m, unsigned f, size_t *n)

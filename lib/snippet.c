@@ -280,19 +280,6 @@ static void render(ark_buf *b, const char *text, const span *s, size_t first, si
 
 /* ---- long texts: analyze only around the likely matches ---- */
 
-/* Where a query's words may occur, by a plain search for the first three
- * bytes of each word, lemma and folded spelling in the lower-cased text. */
-typedef struct {
-    size_t at;
-    unsigned key;
-} hit_at;
-
-static int by_offset(const void *a, const void *b)
-{
-    const hit_at *x = a, *y = b;
-    return x->at < y->at ? -1 : x->at > y->at;
-}
-
 /* text[i] in lower case: ASCII and the Latin-1 capitals (À..Þ, as Æ Ø Å);
  * enough to find where words may be, not to decide what they are. */
 static unsigned char lower_at(const char *text, size_t i)
@@ -312,6 +299,62 @@ static char *lower_copy(const char *text, size_t len)
         l[i] = (char)lower_at(text, i);
     l[len] = '\0';
     return l;
+}
+
+/* Where a query's words may occur, by a plain search for the first three
+ * bytes of each word, lemma and folded spelling in the lower-cased text.
+ * A hit is strong when the text there begins with a whole one of them
+ * ("bysykkelordning…"), weak when only their first bytes agree ("Bystyret"
+ * for "bysykkelordningen", "skal" for "skatt", but also "sykler" for
+ * "sykkel"): stretches are chosen by strong hits first. */
+typedef struct {
+    size_t at;
+    unsigned key;
+    int strong;
+} hit_at;
+
+/* The whole forms a strong hit begins with. */
+#define MAX_FORMS 128
+typedef struct {
+    const char *form[MAX_FORMS];
+    size_t n;
+    int overflow; /* more than MAX_FORMS: every hit counts as strong */
+} key_forms;
+
+static void add_forms(key_forms *f, const strset *set)
+{
+    for (size_t i = 0; i < strset_count(set); i++) {
+        const char *w = strset_key(set, i);
+        if (strlen(w) < 2 || stop_is(w, strlen(w)))
+            continue;
+        if (f->n == MAX_FORMS)
+            f->overflow = 1;
+        else
+            f->form[f->n++] = w;
+    }
+}
+
+/* Whether text[at..len), lower-cased as lower_at does, begins with one of
+ * the forms. */
+static int is_strong(const char *text, size_t len, size_t at, const key_forms *f)
+{
+    if (f->overflow)
+        return 1;
+    for (size_t i = 0; i < f->n; i++) {
+        const char *w = f->form[i];
+        size_t j = 0;
+        while (w[j] && at + j < len && lower_at(text, at + j) == (unsigned char)w[j])
+            j++;
+        if (!w[j])
+            return 1;
+    }
+    return 0;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const hit_at *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at;
 }
 
 static int word_byte(unsigned char c)
@@ -367,7 +410,7 @@ typedef struct {
     size_t n, cap;
 } hit_list;
 
-static int hit_add(hit_list *l, size_t at, unsigned key)
+static int hit_add(hit_list *l, size_t at, unsigned key, int strong)
 {
     if (l->n == SNIP_MAX_HITS)
         return 0;
@@ -376,23 +419,28 @@ static int hit_add(hit_list *l, size_t at, unsigned key)
         l->h = ark_realloc(l->h, l->cap * sizeof *l->h);
     }
     l->h[l->n].at = at;
+    l->h[l->n].strong = strong;
     l->h[l->n++].key = key;
     return 1;
 }
 
 /* Every word of text that begins with a key, in order: one pass over the
  * text, looking only at word starts, lower-casing as it goes. */
-static void find_word_keys(const char *text, size_t len, const stem_keys *k, hit_list *out)
+static void find_word_keys(const char *text, size_t len, const stem_keys *k, const key_forms *f,
+                           hit_list *out)
 {
     key_table t;
     memset(t.key, 0, sizeof t.key);
-    for (size_t i = 0; i < k->n; i++)
+    unsigned char first[256] = {0}; /* the keys' first bytes: most words have none */
+    for (size_t i = 0; i < k->n; i++) {
         table_add(&t, pack(k->key[i], strlen(k->key[i])), (unsigned)i);
+        first[(unsigned char)k->key[i][0]] = 1;
+    }
     int in_word = 0;
     for (size_t i = 0; i < len; i++) {
         int starts = !in_word;
         in_word = word_byte((unsigned char)text[i]);
-        if (!in_word || !starts)
+        if (!in_word || !starts || !first[lower_at(text, i)])
             continue;
         char head[3];
         size_t n = len - i < 3 ? len - i : 3;
@@ -401,21 +449,23 @@ static void find_word_keys(const char *text, size_t len, const stem_keys *k, hit
         unsigned index;
         if (((n == 3 && table_find(&t, pack(head, 3), &index)) ||
              (n >= 2 && table_find(&t, pack(head, 2), &index))) &&
-            !hit_add(out, i, index))
+            !hit_add(out, i, index, is_strong(text, len, i, f)))
             return;
     }
 }
 
 /* Every place a key occurs, inside words too (compound parts), in order
  * of offset: the slower search, when no word begins with one. */
-static void find_keys(const char *text, size_t len, const stem_keys *k, hit_list *out)
+static void find_keys(const char *text, size_t len, const stem_keys *k, const key_forms *f,
+                      hit_list *out)
 {
     char *lower = lower_copy(text, len);
     for (size_t i = 0; i < k->n; i++) {
         size_t klen = strlen(k->key[i]);
         const char *p = lower, *end = lower + len;
         while ((p = memmem(p, (size_t)(end - p), k->key[i], klen)) != NULL &&
-               hit_add(out, (size_t)(p - lower), (unsigned)i))
+               hit_add(out, (size_t)(p - lower), (unsigned)i,
+                       is_strong(text, len, (size_t)(p - lower), f)))
             p += klen;
     }
     free(lower);
@@ -424,8 +474,9 @@ static void find_keys(const char *text, size_t len, const stem_keys *k, hit_list
 }
 
 /* Up to SNIP_SLICES non-overlapping stretches of SNIP_SPREAD bytes where
- * the most distinct keys occur; their starts into starts[], best first, and
- * the number of distinct keys in the best one into *most. */
+ * the most distinct keys occur with strong hits, then with any; their starts
+ * into starts[], best first, and the number of distinct keys with strong
+ * hits in the best one into *most. */
 static size_t best_stretches(const hit_at *h, size_t n, size_t *starts, size_t *most)
 {
     *most = 0;
@@ -433,26 +484,30 @@ static size_t best_stretches(const hit_at *h, size_t n, size_t *starts, size_t *
     unsigned char *taken = ark_calloc(n ? n : 1, 1);
     for (size_t round = 0; round < SNIP_SLICES; round++) {
         size_t best = n, best_score = 0;
-        unsigned count[MAX_KEYS] = {0};
-        size_t distinct = 0, j = 0;
+        unsigned count[MAX_KEYS] = {0}, strong[MAX_KEYS] = {0};
+        size_t distinct = 0, distinct_strong = 0, j = 0;
         for (size_t i = 0; i < n; i++) { /* window [h[i].at, h[i].at + SPREAD) */
             while (j < n && h[j].at < h[i].at + SNIP_SPREAD) {
                 if (!taken[j] && count[h[j].key]++ == 0)
                     distinct++;
+                if (!taken[j] && h[j].strong && strong[h[j].key]++ == 0)
+                    distinct_strong++;
                 j++;
             }
-            size_t score = distinct * 1000 + (j - i);
+            size_t score = (distinct_strong * 1000 + distinct) * 1000 + (j - i);
             if (!taken[i] && score > best_score) {
                 best_score = score;
                 best = i;
             }
             if (!taken[i] && --count[h[i].key] == 0)
                 distinct--;
+            if (!taken[i] && h[i].strong && --strong[h[i].key] == 0)
+                distinct_strong--;
         }
         if (best == n)
             break;
         if (round == 0)
-            *most = best_score / 1000;
+            *most = best_score / 1000000;
         starts[chosen++] = h[best].at;
         for (size_t i = 0; i < n; i++) /* what this stretch covers is spent */
             if (h[i].at + SNIP_SPREAD > h[best].at && h[i].at < h[best].at + 2 * SNIP_SPREAD)
@@ -489,10 +544,19 @@ static char *snip_long(ana *a, const char *text, size_t len, const snip_options 
     add_keys(&keys, o->stems, 1);
     add_keys(&keys, o->folds, 1);
     const stem_keys *lemmas = lemma_keys(o, &filter);
+    key_forms forms = {.n = 0};
+    add_forms(&forms, o->words);
+    add_forms(&forms, o->stems);
+    add_forms(&forms, o->folds);
     hit_list hits = {NULL, 0, 0};
-    find_word_keys(text, len, &keys, &hits);
-    if (hits.n == 0)
-        find_keys(text, len, &keys, &hits);
+    find_word_keys(text, len, &keys, &forms, &hits);
+    size_t nstrong = 0;
+    for (size_t i = 0; i < hits.n; i++)
+        nstrong += (size_t)hits.h[i].strong;
+    if (nstrong == 0) { /* inside words, then: compound parts */
+        hits.n = 0;
+        find_keys(text, len, &keys, &forms, &hits);
+    }
     size_t starts[SNIP_SLICES], most;
     size_t nslices = best_stretches(hits.h, hits.n, starts, &most);
     free(hits.h);

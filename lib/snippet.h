@@ -10,10 +10,12 @@
  * included, become one space; "…" marks text left out before or after.
  *
  * Cost is bounded, whatever the document's length: the searcher hands over
- * the first SNIP_PREFIX bytes of a long text (the whole only when they hold
- * no two of the query's words close together), a long text is searched
- * bytewise for where the query's words may be, and only the stretch holding
- * (nearly) all of them, or else the best three, is analyzed.
+ * the first SNIP_PREFIX bytes of a long text, then SNIP_PREFIX_MORE, then the
+ * whole, going on only while they hold no two of the query's words close
+ * together; a long text is searched bytewise for where the query's words may
+ * be (a word beginning with a whole query form counts before one that shares
+ * only its first bytes), and only the stretch holding (nearly) all of them,
+ * or else the best three, is analyzed.
  */
 #ifndef ARKIV_SNIPPET_H
 #define ARKIV_SNIPPET_H
@@ -24,7 +26,8 @@
 #include "strset.h"
 
 #define SNIP_WINDOW 30
-#define SNIP_PREFIX (32 * 1024) /* bytes of a long text looked at first */
+#define SNIP_PREFIX (8 * 1024)       /* bytes of a long text looked at first */
+#define SNIP_PREFIX_MORE (32 * 1024) /* and next, before all of it */
 #define SNIP_CONTEXT 4          /* words kept before the first match */
 
 typedef struct {

@@ -1,6 +1,7 @@
 /* textpack.c — a document's stored text, compressed by arkiv; see textpack.h. */
 #include "textpack.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -103,54 +104,102 @@ static size_t cut_prefix(const char *text, size_t len)
     return i;
 }
 
-/* The first max bytes (at most) of the zlib stream data[0..len) into
- * out; their number, or -1 when the stream is broken. */
-static long inflate_prefix(const char *data, size_t len, char *out, size_t max)
-{
+struct textreader {
+    const char *data; /* the packed text, borrowed */
+    size_t len;
+    size_t full; /* the text's length, from the header */
+    char *out;   /* what is decompressed so far, and room for a NUL */
+    size_t got, cap;
+    size_t cut;  /* where the last view ended (its NUL), or SIZE_MAX */
+    char saved;  /* the byte that NUL replaced */
     z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit(&z) != Z_OK)
-        return -1;
-    z.next_in = (Bytef *)data;
-    z.avail_in = (uInt)len;
-    z.next_out = (Bytef *)out;
-    z.avail_out = (uInt)max;
-    int rc;
-    do
-        rc = inflate(&z, Z_SYNC_FLUSH);
-    while (rc == Z_OK && z.avail_out > 0 && z.avail_in > 0);
-    long got = rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR ? (long)z.total_out : -1;
-    inflateEnd(&z);
-    return got;
-}
+    int inflating;
+};
 
-ark_status textunpack_prefix(const char *data, size_t len, size_t max, char **text,
-                             size_t *text_len, int *whole)
+textreader *textreader_new(const char *data, size_t len)
 {
-    *text = NULL;
-    *text_len = 0;
-    *whole = 1;
     size_t full = 0;
     if (len >= 1 && data[0] == 'T')
         full = len - 1;
     else if (len >= 5 && data[0] == 'Z')
         for (int i = 0; i < 4; i++)
             full |= (size_t)(unsigned char)data[1 + i] << (8 * i);
-    if (full <= max || full > TEXTPACK_MAX_TEXT) /* all of it (or the error) */
-        return textunpack(data, len, text, text_len);
-    char *out = ark_malloc(max + 1);
-    long got = (long)max;
-    if (data[0] == 'T')
-        memcpy(out, data + 1, max);
     else
-        got = inflate_prefix(data + 5, len - 5, out, max);
-    if (got < 0 || (size_t)got < max) { /* shorter than it says: broken */
-        free(out);
-        return ARK_ECORRUPT;
+        return NULL;
+    if (full > TEXTPACK_MAX_TEXT)
+        return NULL;
+    textreader *r = ark_calloc(1, sizeof *r);
+    r->data = data;
+    r->len = len;
+    r->full = full;
+    r->cut = SIZE_MAX;
+    return r;
+}
+
+/* Decompresses up to want bytes in all; 0, or -1 when the stream is
+ * broken or ends early. */
+static int fill(textreader *r, size_t want)
+{
+    if (want + 1 > r->cap) {
+        r->cap = want + 1;
+        r->out = ark_realloc(r->out, r->cap);
     }
-    *text_len = cut_prefix(out, max);
-    out[*text_len] = '\0';
-    *text = out;
-    *whole = 0;
+    if (r->data[0] == 'T') {
+        memcpy(r->out + r->got, r->data + 1 + r->got, want - r->got);
+        r->got = want;
+        return 0;
+    }
+    if (!r->inflating) {
+        if (inflateInit(&r->z) != Z_OK)
+            return -1;
+        r->inflating = 1;
+        r->z.next_in = (Bytef *)r->data + 5;
+        r->z.avail_in = (uInt)(r->len - 5);
+    }
+    r->z.next_out = (Bytef *)r->out + r->got;
+    r->z.avail_out = (uInt)(want - r->got);
+    int rc;
+    do
+        rc = inflate(&r->z, Z_SYNC_FLUSH);
+    while (rc == Z_OK && r->z.avail_out > 0 && r->z.avail_in > 0);
+    r->got = want - r->z.avail_out;
+    if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+        return -1;
+    return r->got == want ? 0 : -1; /* shorter than it says: broken */
+}
+
+ark_status textreader_read(textreader *r, size_t max, const char **text, size_t *text_len,
+                           int *whole)
+{
+    *text = NULL;
+    *text_len = 0;
+    *whole = max >= r->full;
+    size_t want = *whole ? r->full : max;
+    if (r->cut != SIZE_MAX) { /* the last view's NUL gives its byte back */
+        r->out[r->cut] = r->saved;
+        r->cut = SIZE_MAX;
+    }
+    if (want > r->got && fill(r, want) != 0)
+        return ARK_ECORRUPT;
+    if (!r->out) { /* an empty text */
+        r->out = ark_calloc(1, 1);
+        r->cap = 1;
+    }
+    size_t n = *whole ? want : cut_prefix(r->out, want);
+    r->cut = n;
+    r->saved = r->out[n];
+    r->out[n] = '\0';
+    *text = r->out;
+    *text_len = n;
     return ARK_OK;
+}
+
+void textreader_free(textreader *r)
+{
+    if (!r)
+        return;
+    if (r->inflating)
+        inflateEnd(&r->z);
+    free(r->out);
+    free(r);
 }

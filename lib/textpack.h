@@ -23,13 +23,22 @@ char *textpack(const char *text, size_t len, size_t *out_len);
  * when it is not a packed text. */
 ark_status textunpack(const char *data, size_t len, char **text, size_t *text_len);
 
-/* As textunpack, but at most about max bytes of the text's beginning, cut
- * after a space (or at a character boundary) so that it stays valid UTF-8
- * and ends with a whole word: only that much is decompressed, so a long
- * document costs no more than a short one.  *whole says whether *text is
- * all of the text. */
-ark_status textunpack_prefix(const char *data, size_t len, size_t max, char **text,
-                             size_t *text_len, int *whole);
+/* A packed text decompressed from its beginning only as far as it is read:
+ * a snippet needs the first kilobytes of a long text, and more only when
+ * they lack the query's words.  data[0..len) must outlive the reader; NULL
+ * when it is not a packed text. */
+typedef struct textreader textreader;
+textreader *textreader_new(const char *data, size_t len);
+
+/* At most about max bytes of the text's beginning, cut after a space (or at
+ * a character boundary) so that it stays valid UTF-8 and ends with a whole
+ * word; NUL-terminated, valid until the next call.  Only what earlier calls
+ * did not decompress is decompressed.  *whole says whether *text is all of
+ * the text; ARK_ECORRUPT when the stream is broken or shorter than it says. */
+ark_status textreader_read(textreader *r, size_t max, const char **text, size_t *text_len,
+                           int *whole);
+
+void textreader_free(textreader *r);
 
 /* The stored text of docid in db (xdb_data, then textunpack). */
 ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len);

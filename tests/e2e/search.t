@@ -68,8 +68,8 @@ is "$rc" 0 "while two of them are searched"
 out=$(s --explain 'åpne rusmiljø')
 like "$out" 'Zrusmiljø' "--explain shows the Xapian query with stems"
 
-# Long documents: a snippet is looked for in the first 32 KB, and in the
-# rest only when the query's words are not there.
+# Long documents: a snippet is looked for in the first 8 KB, then 32 KB,
+# and in the rest only when the query's words are not there.
 mkdir -p "$T/long"
 python3 - "$T/long" <<'PY'
 import sys
@@ -78,11 +78,15 @@ with open(sys.argv[1] + "/late.txt", "w") as f:
     f.write("Referat fra møtet.\n\n" + filler + "Til slutt ble kvartalsrapporten om sykkelveier lagt fram.\n")
 with open(sys.argv[1] + "/early.txt", "w") as f:
     f.write("Sykkelveier i sentrum ble drøftet først.\n\n" + filler + "Sykkelveiene ble nevnt igjen.\n")
+with open(sys.argv[1] + "/middle.txt", "w") as f:  # 20 KB in: past the first stage
+    f.write("Referat.\n\n" + filler[:20000] + "Da kom bysykkelordningen opp. " + filler[20000:])
 PY
 "$BIN/arkiv-index" --db "$T/longdb" "$T/long" > /dev/null 2>&1
 out=$("$BIN/arkiv-search" --db "$T/longdb" kvartalsrapporten 2>&1)
 like "$out" 'ble \[kvartalsrapporten\] om sykkelveier' \
   "a word only at the end of a long document is still shown in its snippet"
+out=$("$BIN/arkiv-search" --db "$T/longdb" bysykkelordningen 2>&1)
+like "$out" 'kom \[bysykkelordningen\] opp' "and so is a word 20 KB in"
 out=$("$BIN/arkiv-search" --db "$T/longdb" --json sykkelveier 2>&1)
 printf '%s' "$out" | python3 -c '
 import json, sys

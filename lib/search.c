@@ -413,22 +413,25 @@ static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, in
      * its only word): a long law then costs about as much as a short
      * speech.  Each byte is decompressed once. */
     static const size_t stages[] = {SNIP_PREFIX, SNIP_PREFIX_MORE, SIZE_MAX};
+    const size_t nstages = sizeof stages / sizeof *stages;
     char *packed = NULL;
     size_t plen;
     textreader *r = NULL;
     if (so && xdb_data(s->db, docid, &packed, &plen) == ARK_OK)
         r = textreader_new(packed, plen);
     size_t at = 0;
+    int enough = 1;
     snip_options local = so ? *so : (snip_options){0};
     local.match_at = &at;
+    local.enough = &enough;
     h->snippet = NULL;
-    for (size_t k = explain ? 2 : 0; r && k < sizeof stages / sizeof *stages; k++) {
+    /* an explanation names every matched word: all of the text at once */
+    for (size_t k = explain ? nstages - 1 : 0; r && k < nstages; k++) {
         const char *text;
         size_t len;
-        int whole, enough = 1;
+        int whole;
         if (textreader_read(r, stages[k], &text, &len, &whole) != ARK_OK)
             break;
-        local.enough = &enough;
         free(h->snippet);
         h->snippet = snip_make(s->ana, text, len, &local, explain ? &h->why : NULL);
         if (whole || enough)

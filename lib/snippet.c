@@ -207,16 +207,34 @@ static int may_match(void *ctx, const char *word, size_t len)
     return 0;
 }
 
+/* The whole forms (words, lemmas, folded spellings) a strong hit begins
+ * with; see hit_at. */
+#define MAX_FORMS 128
+typedef struct {
+    const char *form[MAX_FORMS];
+    size_t n;
+    int overflow; /* more than MAX_FORMS: every hit counts as strong */
+} key_forms;
+
 /* Adds the first (up to) three bytes of each word of set to k, once each;
- * with `places`, for finding where words are: no stopwords ("det", "som"
- * are everywhere) and no single bytes. */
-static void add_keys(stem_keys *k, const strset *set, int places)
+ * with forms (for finding where words are, and the words themselves into
+ * it): no stopwords ("det", "som" are everywhere) and no single bytes. */
+static void add_keys(stem_keys *k, const strset *set, key_forms *forms)
 {
-    for (size_t i = 0; i < strset_count(set) && k->n < MAX_KEYS; i++) {
+    for (size_t i = 0; i < strset_count(set); i++) {
+        if (k->n == MAX_KEYS) { /* the rest are not looked for: no form is weak */
+            if (forms)
+                forms->overflow = 1;
+            break;
+        }
         const char *w = strset_key(set, i);
         size_t n = strlen(w) < 3 ? strlen(w) : 3;
-        if (places && (n < 2 || stop_is(w, strlen(w))))
+        if (forms && (n < 2 || stop_is(w, strlen(w))))
             continue;
+        if (forms && forms->n == MAX_FORMS)
+            forms->overflow = 1;
+        else if (forms)
+            forms->form[forms->n++] = w;
         memcpy(k->key[k->n], w, n);
         k->key[k->n][n] = '\0';
         size_t j = 0;
@@ -233,7 +251,7 @@ static const stem_keys *lemma_keys(const snip_options *o, stem_keys *k)
     k->n = 0;
     if (strset_count(o->stems) > MAX_KEYS)
         return NULL;
-    add_keys(k, o->stems, 0);
+    add_keys(k, o->stems, NULL);
     return k;
 }
 
@@ -313,27 +331,6 @@ typedef struct {
     int strong;
 } hit_at;
 
-/* The whole forms a strong hit begins with. */
-#define MAX_FORMS 128
-typedef struct {
-    const char *form[MAX_FORMS];
-    size_t n;
-    int overflow; /* more than MAX_FORMS: every hit counts as strong */
-} key_forms;
-
-static void add_forms(key_forms *f, const strset *set)
-{
-    for (size_t i = 0; i < strset_count(set); i++) {
-        const char *w = strset_key(set, i);
-        if (strlen(w) < 2 || stop_is(w, strlen(w)))
-            continue;
-        if (f->n == MAX_FORMS)
-            f->overflow = 1;
-        else
-            f->form[f->n++] = w;
-    }
-}
-
 /* Whether text[at..len), lower-cased as lower_at does, begins with one of
  * the forms. */
 static int is_strong(const char *text, size_t len, size_t at, const key_forms *f)
@@ -408,6 +405,7 @@ static int table_find(const key_table *t, uint32_t v, unsigned *index)
 typedef struct {
     hit_at *h;
     size_t n, cap;
+    size_t nstrong; /* of them strong */
 } hit_list;
 
 static int hit_add(hit_list *l, size_t at, unsigned key, int strong)
@@ -420,6 +418,7 @@ static int hit_add(hit_list *l, size_t at, unsigned key, int strong)
     }
     l->h[l->n].at = at;
     l->h[l->n].strong = strong;
+    l->nstrong += strong != 0;
     l->h[l->n++].key = key;
     return 1;
 }
@@ -455,7 +454,7 @@ static void find_word_keys(const char *text, size_t len, const stem_keys *k, con
 }
 
 /* Every place a key occurs, inside words too (compound parts), in order
- * of offset: the slower search, when no word begins with one. */
+ * of offset: the slower search, when no word begins with a whole form. */
 static void find_keys(const char *text, size_t len, const stem_keys *k, const key_forms *f,
                       hit_list *out)
 {
@@ -539,21 +538,15 @@ static void slice_around(const char *text, size_t len, size_t at, size_t *from, 
 static char *snip_long(ana *a, const char *text, size_t len, const snip_options *o)
 {
     stem_keys keys = {.n = 0}, filter;
-    add_keys(&keys, o->words, 1);
-    size_t nword_keys = keys.n;
-    add_keys(&keys, o->stems, 1);
-    add_keys(&keys, o->folds, 1);
-    const stem_keys *lemmas = lemma_keys(o, &filter);
     key_forms forms = {.n = 0};
-    add_forms(&forms, o->words);
-    add_forms(&forms, o->stems);
-    add_forms(&forms, o->folds);
-    hit_list hits = {NULL, 0, 0};
+    add_keys(&keys, o->words, &forms);
+    size_t nword_keys = keys.n;
+    add_keys(&keys, o->stems, &forms);
+    add_keys(&keys, o->folds, &forms);
+    const stem_keys *lemmas = lemma_keys(o, &filter);
+    hit_list hits = {NULL, 0, 0, 0};
     find_word_keys(text, len, &keys, &forms, &hits);
-    size_t nstrong = 0;
-    for (size_t i = 0; i < hits.n; i++)
-        nstrong += (size_t)hits.h[i].strong;
-    if (nstrong == 0) { /* inside words, then: compound parts */
+    if (hits.nstrong == 0) { /* inside words, then: compound parts */
         hits.n = 0;
         find_keys(text, len, &keys, &forms, &hits);
     }

@@ -39,22 +39,33 @@ char *textpack(const char *text, size_t len, size_t *out_len)
     return out;
 }
 
+/* The length of the text data[0..len) packs, from its header, into *full;
+ * 0 when it is not a packed text or claims more than TEXTPACK_MAX_TEXT. */
+static int packed_length(const char *data, size_t len, size_t *full)
+{
+    *full = 0;
+    if (len >= 1 && data[0] == 'T')
+        *full = len - 1;
+    else if (len >= 5 && data[0] == 'Z')
+        for (int i = 0; i < 4; i++)
+            *full |= (size_t)(unsigned char)data[1 + i] << (8 * i);
+    else
+        return 0;
+    return *full <= TEXTPACK_MAX_TEXT;
+}
+
 ark_status textunpack(const char *data, size_t len, char **text, size_t *text_len)
 {
     *text = NULL;
     *text_len = 0;
-    if (len >= 1 && data[0] == 'T') {
-        *text = ark_strndup(data + 1, len - 1);
-        *text_len = len - 1;
+    size_t n;
+    if (!packed_length(data, len, &n))
+        return ARK_ECORRUPT;
+    if (data[0] == 'T') {
+        *text = ark_strndup(data + 1, n);
+        *text_len = n;
         return ARK_OK;
     }
-    if (len < 5 || data[0] != 'Z')
-        return ARK_ECORRUPT;
-    size_t n = 0;
-    for (int i = 0; i < 4; i++)
-        n |= (size_t)(unsigned char)data[1 + i] << (8 * i);
-    if (n > TEXTPACK_MAX_TEXT)
-        return ARK_ECORRUPT;
     char *out = ark_malloc(n + 1);
     uLongf got = (uLongf)n;
     if (uncompress((Bytef *)out, &got, (const Bytef *)data + 5, (uLong)(len - 5)) != Z_OK ||
@@ -118,15 +129,8 @@ struct textreader {
 
 textreader *textreader_new(const char *data, size_t len)
 {
-    size_t full = 0;
-    if (len >= 1 && data[0] == 'T')
-        full = len - 1;
-    else if (len >= 5 && data[0] == 'Z')
-        for (int i = 0; i < 4; i++)
-            full |= (size_t)(unsigned char)data[1 + i] << (8 * i);
-    else
-        return NULL;
-    if (full > TEXTPACK_MAX_TEXT)
+    size_t full;
+    if (!packed_length(data, len, &full))
         return NULL;
     textreader *r = ark_calloc(1, sizeof *r);
     r->data = data;

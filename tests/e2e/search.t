@@ -78,7 +78,8 @@ with open(sys.argv[1] + "/late.txt", "w") as f:
     f.write("Referat fra møtet.\n\n" + filler + "Til slutt ble kvartalsrapporten om sykkelveier lagt fram.\n")
 with open(sys.argv[1] + "/early.txt", "w") as f:
     f.write("Sykkelveier i sentrum ble drøftet først.\n\n" + filler + "Sykkelveiene ble nevnt igjen.\n")
-with open(sys.argv[1] + "/middle.txt", "w") as f:  # 20 KB in: past the first stage
+# 20 KB in, past the first 8 KB, among "Bystyret"s that share its first bytes
+with open(sys.argv[1] + "/middle.txt", "w") as f:
     f.write("Referat.\n\n" + filler[:20000] + "Da kom bysykkelordningen opp. " + filler[20000:])
 PY
 "$BIN/arkiv-index" --db "$T/longdb" "$T/long" > /dev/null 2>&1

@@ -8,6 +8,7 @@
 
 #include "compound.h"
 #include "dict.h"
+#include "stopwords.h"
 #include "strset.h"
 #include "terms.h"
 #include "xalloc.h"
@@ -167,6 +168,24 @@ static void add_compound(dict *d, const char *w, size_t len, lem_entry *e, int d
     }
 }
 
+/* A word that is not a stopword loses the lemmas that are: hunspell reads
+ * "år" as a form of "å" and "samer" of "er", Snowball stems "mener" to
+ * "men", and the query "år" then matched every document with the
+ * infinitive marker, the phrase "i år" any "i å". */
+static void drop_stop_lemmas(const char *w, size_t len, lem_entry *e)
+{
+    if (stop_is(w, len))
+        return;
+    size_t kept = 0;
+    for (size_t i = 0; i < e->nlemmas; i++) {
+        if (stop_is(e->lemmas[i], strlen(e->lemmas[i])))
+            free((char *)e->lemmas[i]);
+        else
+            e->lemmas[kept++] = e->lemmas[i];
+    }
+    e->nlemmas = kept;
+}
+
 static int is_digit_start(const char *w)
 {
     return *w >= '0' && *w <= '9';
@@ -210,6 +229,7 @@ static void compute(lem *l, dict *d, const char *w, size_t len, lem_entry *e)
         if (n)
             add_unique(e->lemmas, &e->nlemmas, stem, n);
     }
+    drop_stop_lemmas(w, len, e);
 }
 
 const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)

@@ -18,6 +18,8 @@ echo "ABC kommer med nye tall hver uke."                           > "$d/forkort
 echo "Eg veit ikkje kva som skjer med ungdomane frå byen."         > "$d/nynorsk.txt"
 echo "Avtalen gjelder barne- og ungdomskriminalitet i Oslo."       > "$d/koordinert.txt"
 echo "Saken ble sendt til Arbeids- og velferdsforvaltningen i fjor." > "$d/nav.txt"
+echo "Budsjettet for i år er vedtatt."                             > "$d/iar.txt"
+echo "Bydelen er interessert i å delta."                           > "$d/ia.txt"
 
 "$BIN/arkiv-index" --db "$T/db" "$d" > /dev/null 2>&1
 ok $? "the documents index"
@@ -48,6 +50,8 @@ like "$(ids '"gjelder barne- og ungdomskriminalitet"')" '^koordinert $' \
 like "$(ids NAV)" '^nav $' "a built-in abbreviation finds its hyphenated expansion: NAV"
 like "$(ids 'arbeids og velferdsforvaltningen')" '^nav ' "and the expansion typed as words finds it"
 like "$(ids ungdom)" 'nynorsk' "a Nynorsk inflection ('ungdomane') is found by its lemma"
+like "$(ids '"i år"')" '^iar $' "the phrase 'i år' does not match 'i å': 'år' is no form of the stopword 'å'"
+unlike "$(ids år)" '(^| )ia ' "nor does the word 'år' find a document that only has 'å'"
 out=$("$BIN/arkiv-search" --db "$T/db" 'i og på' 2>&1); rc=$?
 is "$rc" 0 "a query of only stopwords still searches"
 

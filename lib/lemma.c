@@ -135,6 +135,19 @@ static size_t real_stems(dict *d, const char *word, size_t len, char stems[][DIC
     return kept;
 }
 
+/* Adds the lemma s[0..n) to e, unless it is a stopword and the word is not
+ * (word_is_stop): hunspell reads "år" as a form of "å" and "samer" of "er",
+ * Snowball stems "mener" to "men", and the query "år" then matched every
+ * document with the infinitive marker, the phrase "i år" any "i å".  Checked
+ * as lemmas are added, so that such a lemma is never the base a word is
+ * split as.  A compound's derived lemma (two parts of 3 or more letters)
+ * is never a stopword. */
+static void add_lemma(lem_entry *e, int word_is_stop, const char *s, size_t n)
+{
+    if (word_is_stop || !stop_is(s, n))
+        add_unique(e->lemmas, &e->nlemmas, s, n);
+}
+
 /* Adds the part lemmas that the compound split of w gives, and, when
  * derive is set (hunspell did not know w), the compound's lemma: its first
  * parts and its last part's lemma ("rusmiljøene" → rusmiljø). */
@@ -168,24 +181,6 @@ static void add_compound(dict *d, const char *w, size_t len, lem_entry *e, int d
     }
 }
 
-/* A word that is not a stopword loses the lemmas that are: hunspell reads
- * "år" as a form of "å" and "samer" of "er", Snowball stems "mener" to
- * "men", and the query "år" then matched every document with the
- * infinitive marker, the phrase "i år" any "i å". */
-static void drop_stop_lemmas(const char *w, size_t len, lem_entry *e)
-{
-    if (stop_is(w, len))
-        return;
-    size_t kept = 0;
-    for (size_t i = 0; i < e->nlemmas; i++) {
-        if (stop_is(e->lemmas[i], strlen(e->lemmas[i])))
-            free((char *)e->lemmas[i]);
-        else
-            e->lemmas[kept++] = e->lemmas[i];
-    }
-    e->nlemmas = kept;
-}
-
 static int is_digit_start(const char *w)
 {
     return *w >= '0' && *w <= '9';
@@ -196,13 +191,14 @@ static void compute(lem *l, dict *d, const char *w, size_t len, lem_entry *e)
 {
     if (is_digit_start(w))
         return;
+    int stop = stop_is(w, len);
     e->known = dict_spell(d, w, len);
     if (e->known) {
         char stems[DICT_MAX_STEMS][DICT_MAX_WORD];
         size_t ns = dict_stems(d, w, len, stems);
         for (size_t i = 0; i < ns; i++)
             if (!is_compound_head(d, w, len, stems[i]))
-                add_unique(e->lemmas, &e->nlemmas, stems[i], strlen(stems[i]));
+                add_lemma(e, stop, stems[i], strlen(stems[i]));
         if (e->nlemmas == 0)
             add_unique(e->lemmas, &e->nlemmas, w, len);
     }
@@ -227,9 +223,8 @@ static void compute(lem *l, dict *d, const char *w, size_t len, lem_entry *e)
         char stem[ARK_MAX_TERM + 1];
         size_t n = xdb_stem(l->stemmer, w, len, stem, sizeof stem);
         if (n)
-            add_unique(e->lemmas, &e->nlemmas, stem, n);
+            add_lemma(e, stop, stem, n);
     }
-    drop_stop_lemmas(w, len, e);
 }
 
 const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)

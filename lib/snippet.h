@@ -28,7 +28,7 @@
 #define SNIP_WINDOW 30
 #define SNIP_PREFIX (8 * 1024)       /* bytes of a long text looked at first */
 #define SNIP_PREFIX_MORE (32 * 1024) /* and next, before all of it */
-#define SNIP_CONTEXT 4          /* words kept before the first match */
+#define SNIP_CONTEXT 4               /* words kept before the first match */
 
 typedef struct {
     const strset *words; /* exact words to mark */

@@ -54,52 +54,6 @@ static int packed_length(const char *data, size_t len, size_t *full)
     return *full <= TEXTPACK_MAX_TEXT;
 }
 
-ark_status textunpack(const char *data, size_t len, char **text, size_t *text_len)
-{
-    *text = NULL;
-    *text_len = 0;
-    size_t n;
-    if (!packed_length(data, len, &n))
-        return ARK_ECORRUPT;
-    if (data[0] == 'T') {
-        *text = ark_strndup(data + 1, n);
-        *text_len = n;
-        return ARK_OK;
-    }
-    char *out = ark_malloc(n + 1);
-    uLongf got = (uLongf)n;
-    if (uncompress((Bytef *)out, &got, (const Bytef *)data + 5, (uLong)(len - 5)) != Z_OK ||
-        got != n) {
-        free(out);
-        return ARK_ECORRUPT;
-    }
-    out[n] = '\0';
-    *text = out;
-    *text_len = n;
-    return ARK_OK;
-}
-
-ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len)
-{
-    char *data;
-    size_t n;
-    *text = NULL;
-    *len = 0;
-    ark_status st = xdb_data(db, docid, &data, &n);
-    if (st != ARK_OK)
-        return st;
-    if (n >= 1 && data[0] == 'T') { /* stored as it is: no second copy */
-        memmove(data, data + 1, n - 1);
-        data[n - 1] = '\0';
-        *text = data;
-        *len = n - 1;
-        return ARK_OK;
-    }
-    st = textunpack(data, n, text, len);
-    free(data);
-    return st;
-}
-
 /* The length of text[0..len) cut after its last space in the final
  * kilobyte, or else at the last UTF-8 character boundary. */
 static size_t cut_prefix(const char *text, size_t len)
@@ -121,8 +75,8 @@ struct textreader {
     size_t full; /* the text's length, from the header */
     char *out;   /* what is decompressed so far, and room for a NUL */
     size_t got, cap;
-    size_t cut;  /* where the last view ended (its NUL), or SIZE_MAX */
-    char saved;  /* the byte that NUL replaced */
+    size_t cut; /* where the last view ended (its NUL), or SIZE_MAX */
+    char saved; /* the byte that NUL replaced */
     z_stream z;
     int inflating;
 };
@@ -206,4 +160,43 @@ void textreader_free(textreader *r)
         inflateEnd(&r->z);
     free(r->out);
     free(r);
+}
+
+ark_status textunpack(const char *data, size_t len, char **text, size_t *text_len)
+{
+    *text = NULL;
+    *text_len = 0;
+    textreader *r = textreader_new(data, len);
+    if (!r)
+        return ARK_ECORRUPT;
+    const char *all;
+    int whole;
+    ark_status st = textreader_read(r, SIZE_MAX, &all, text_len, &whole);
+    if (st == ARK_OK) { /* the whole text, NUL-terminated: the reader's buffer */
+        *text = r->out;
+        r->out = NULL;
+    }
+    textreader_free(r);
+    return st;
+}
+
+ark_status textpack_read(xdb *db, unsigned docid, char **text, size_t *len)
+{
+    char *data;
+    size_t n;
+    *text = NULL;
+    *len = 0;
+    ark_status st = xdb_data(db, docid, &data, &n);
+    if (st != ARK_OK)
+        return st;
+    if (n >= 1 && data[0] == 'T') { /* stored as it is: no second copy */
+        memmove(data, data + 1, n - 1);
+        data[n - 1] = '\0';
+        *text = data;
+        *len = n - 1;
+        return ARK_OK;
+    }
+    st = textunpack(data, n, text, len);
+    free(data);
+    return st;
 }

@@ -338,6 +338,7 @@ static void analyze_word(ana *a, ana_mode mode, ana_token *t)
         restore_letters(a, t);
     t->parts = e->parts;
     t->nparts = e->nparts;
+    t->nfirst_parts = e->nfirst;
     t->stopword = stop_is(t->word, t->word_len);
     if (fold_word(t->word, t->word_len, a->folded, sizeof a->folded) != 0)
         t->folded = a->folded;

@@ -58,6 +58,8 @@ typedef struct {
     size_t nvariants;
     const char *const *parts; /* lemmas of a compound's parts: "C" terms */
     size_t nparts;
+    size_t nfirst_parts; /* parts[0..nfirst_parts) are the first parts, the
+                            rest the last part's lemmas (its readings) */
     unsigned pos; /* position, counted from the caller's first_pos */
     size_t start; /* byte offsets of the word in the input: [start, end) */
     size_t end;

@@ -160,6 +160,7 @@ static void add_compound(dict *d, const char *w, size_t len, lem_entry *e, int d
     for (size_t i = 0; i + 1 < n; i++)
         add_unique(e->parts, &e->nparts, w + parts[i].start,
                    parts[i].end - parts[i].start - parts[i].link);
+    e->nfirst = e->nparts;
     /* The last part as written, inflected; its lemmas follow. */
     const cmp_part *last = &parts[n - 1];
     char stems[DICT_MAX_STEMS][DICT_MAX_WORD];

@@ -17,6 +17,7 @@ typedef struct {
     size_t nlemmas;
     char **parts;
     size_t nparts;
+    size_t nfirst_parts; /* as in ana_token */
     int stopword;
     unsigned docs; /* about how many documents hold it (word_docs), for a
                       word of a group of several clauses; else 0 */
@@ -53,6 +54,7 @@ static int collect_token(const ana_token *t, void *ctx)
     w->nlemmas = t->nlemmas;
     w->parts = copy_list(t->parts, t->nparts);
     w->nparts = t->nparts;
+    w->nfirst_parts = t->nfirst_parts;
     w->stopword = t->stopword;
     w->docs = 0;
     return 0;
@@ -126,16 +128,32 @@ static xdb_query *variant_query(const qword *w)
     return combine_free(XDB_OP_SYNONYM, subs, n);
 }
 
-/* A compound's parts together: AND over parts of OR(C<part>, Z<part>). */
+/* One part in either role: C<part> (inside a compound) or Z<part> (a word
+ * of its own). */
+static xdb_query *part_query(const char *part)
+{
+    xdb_query *either[2] = {term_query(ARK_PREFIX_PART, part), term_query(ARK_PREFIX_STEM, part)};
+    return combine_free(XDB_OP_OR, either, 2);
+}
+
+/* A compound's parts together: AND over the first parts and the last part,
+ * which may be any of its readings ("opplysninger": opp, and lysning, lysne
+ * or lyse), not all of them. */
 static xdb_query *parts_query(const qword *w)
 {
-    xdb_query **subs = ark_calloc(w->nparts, sizeof *subs);
-    for (size_t i = 0; i < w->nparts; i++) {
-        xdb_query *either[2] = {term_query(ARK_PREFIX_PART, w->parts[i]),
-                                term_query(ARK_PREFIX_STEM, w->parts[i])};
-        subs[i] = combine_free(XDB_OP_OR, either, 2);
+    xdb_query **subs = ark_calloc(w->nfirst_parts + 1, sizeof *subs);
+    size_t n = 0;
+    for (size_t i = 0; i < w->nfirst_parts; i++)
+        subs[n++] = part_query(w->parts[i]);
+    size_t nlast = w->nparts - w->nfirst_parts;
+    if (nlast) {
+        xdb_query **last = ark_calloc(nlast, sizeof *last);
+        for (size_t i = 0; i < nlast; i++)
+            last[i] = part_query(w->parts[w->nfirst_parts + i]);
+        subs[n++] = combine_free(XDB_OP_SYNONYM, last, nlast);
+        free(last);
     }
-    xdb_query *q = combine_free(XDB_OP_AND, subs, w->nparts);
+    xdb_query *q = combine_free(XDB_OP_AND, subs, n);
     free(subs);
     return q;
 }

@@ -13,7 +13,7 @@ static const char *const WORDS[] = {
     "ein",    "eit",   "eitt",    "eller",   "elles",     "en",    "enn",    "er",      "et",
     "ett",    "etter", "for",     "fordi",   "fra",       "før",   "ha",     "hadde",   "han",
     "hans",   "har",   "hennar",  "henne",   "hennes",    "her",   "hjå",    "ho",      "hoe",
-    "honom",  "hoss",  "hossen",  "hun",     "hva",       "hvem",  "hver",   "hvilke",  "hvilken",
+    "honom",  "hoss",  "hossen",  "hun",     "hva",       "hvem",  "hver",   "hvilke",  "hvilken", "hvilket",
     "hvis",   "hvor",  "hvordan", "hvorfor", "i",         "ikke",  "ikkje",  "ingen",   "ingi",
     "inkje",  "inn",   "inni",    "ja",      "jeg",       "kan",   "kom",    "korleis", "korso",
     "kun",    "kunne", "kva",     "kvar",    "kvarhelst", "kven",  "kvi",    "kvifor",  "man",

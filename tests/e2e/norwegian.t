@@ -20,6 +20,7 @@ echo "Avtalen gjelder barne- og ungdomskriminalitet i Oslo."       > "$d/koordin
 echo "Saken ble sendt til Arbeids- og velferdsforvaltningen i fjor." > "$d/nav.txt"
 echo "Budsjettet for i år er vedtatt."                             > "$d/iar.txt"
 echo "Bydelen er interessert i å delta."                           > "$d/ia.txt"
+echo "Harald trådte til som konge i 1991."                          > "$d/tradte.txt"
 
 "$BIN/arkiv-index" --db "$T/db" "$d" > /dev/null 2>&1
 ok $? "the documents index"
@@ -37,6 +38,8 @@ like "$(ids rusmiljø)" 'tiltak' "a compound's part finds the compound: 'rusmilj
 like "$(ids kriminalitetsforebygging)" '^kriminalitetsforebygging forebygging ' \
   "a compound query finds its parts apart, the whole word first"
 unlike "$(ids kriminalitetsforebygging)" 'utskrevet|glossar' "a compound query needs all its parts, not any one"
+like "$(ids tiltrådte)" '^tradte $' \
+  "a compound's last part may be any of its readings: 'tiltrådte' finds 'trådte til'"
 abc=$(ids ABC)
 like "$abc" 'utskrevet' "an abbreviation learnt from a document's glossary finds its expansion"
 like "$abc" '^(glossar forkortet|forkortet glossar) utskrevet' "the documents with the abbreviation itself rank first"

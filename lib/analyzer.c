@@ -203,13 +203,15 @@ static void basic_terms(ana *a, ana_token *t)
     }
 }
 
-/* Adds the folded spelling of s as a variant, unless it is the word itself
- * or already there. */
+/* Adds the folded spelling of s (the word or a lemma) as a variant, unless
+ * folding leaves s as it is, or it is the word itself, or already there: a
+ * lemma without æ, ø or å is its own Z term, and an F twin of it would
+ * only repeat its postings (they were a fifth of an index's). */
 static void add_variant(ana *a, ana_token *t, const char *s)
 {
     char *buf = a->variant_buf[t->nvariants];
     size_t n = fold_word(s, strlen(s), buf, sizeof a->variant_buf[0]);
-    if (n == 0 || n > ARK_MAX_TERM || strcmp(buf, t->word) == 0)
+    if (n == 0 || n > ARK_MAX_TERM || strcmp(buf, s) == 0 || strcmp(buf, t->word) == 0)
         return;
     for (size_t i = 0; i < t->nvariants; i++)
         if (strcmp(a->variants[i], buf) == 0)

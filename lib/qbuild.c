@@ -118,11 +118,24 @@ static void remember(qb_ctx *c, int positive, const qword *w)
         strset_add(c->stems, w->lemmas[i], strlen(w->lemmas[i]));
 }
 
-/* A variant spelling: F<folded>, or the folded spelling written as such. */
+/* Whether the folded spelling is one of the word's lemmas. */
+static int folded_is_lemma(const qword *w)
+{
+    for (size_t i = 0; i < w->nlemmas; i++)
+        if (strcmp(w->lemmas[i], w->folded) == 0)
+            return 1;
+    return 0;
+}
+
+/* A variant spelling: F<folded>, the folded spelling written as such, or as
+ * a lemma: a lemma that folding leaves as it is has no F twin in the index,
+ * so Z<folded> stands in for it, unless the lemmas' clause has it already. */
 static xdb_query *variant_query(const qword *w)
 {
-    xdb_query *subs[2] = {term_query(ARK_PREFIX_VARIANT, w->folded), NULL};
+    xdb_query *subs[3] = {term_query(ARK_PREFIX_VARIANT, w->folded), NULL, NULL};
     size_t n = 1;
+    if (!folded_is_lemma(w))
+        subs[n++] = term_query(ARK_PREFIX_STEM, w->folded);
     if (strcmp(w->folded, w->word) != 0)
         subs[n++] = term_query("", w->folded);
     return combine_free(XDB_OP_SYNONYM, subs, n);
@@ -266,6 +279,8 @@ static ark_status each_form(qb_ctx *c, const qword *w, form_fn add, void *ctx)
         st = add_forms_of(c, add, ctx, ARK_PREFIX_STEM, w->lemmas[i]);
     if (st == ARK_OK)
         st = add_forms_of(c, add, ctx, ARK_PREFIX_VARIANT, w->folded);
+    if (st == ARK_OK && !folded_is_lemma(w)) /* see variant_query */
+        st = add_forms_of(c, add, ctx, ARK_PREFIX_STEM, w->folded);
     return st;
 }
 

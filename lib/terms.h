@@ -15,8 +15,9 @@
  *   Z<lemma>                 no         each lemma of the word ("Zrusmiljø" for
  *                                       "rusmiljøene"), or its Snowball stem
  *   F<folded>                no         each folded spelling of the word and its
- *                                       lemmas that differs from the word
- *                                       ("Frusmiljoene", "Frusmiljo")
+ *                                       lemmas that differs from the word and
+ *                                       from what was folded ("Frusmiljoene",
+ *                                       "Frusmiljo"; "klubben" gets none)
  *   C<part>                  no         the lemma of each part of a compound
  *                                       ("Crus", "Cmiljø", "Ctiltak")
  *   Q<path>                  no         unique id: the file's path relative to the

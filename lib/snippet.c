@@ -120,33 +120,48 @@ static int collect(const ana_token *t, void *ctx)
     return 0;
 }
 
+/* Whether tokens j-1 and j match two different query words, side by side. */
+static int side_by_side(const span *s, size_t j)
+{
+    return j > 0 && s[j].match >= 0 && s[j - 1].match >= 0 && s[j].match != s[j - 1].match;
+}
+
 /* The first token of the best window, by a sliding count of matches;
  * *score (if not NULL) ranks it against other windows: distinct matched
- * words first, then matches. */
+ * words first, then pairs of them side by side (where a phrase, or the
+ * words of a name, stand as typed), then matches. */
 static size_t best_window(const span *s, size_t n, size_t nids, size_t *score)
 {
     unsigned *count = ark_calloc(nids + 1, sizeof *count);
-    size_t distinct = 0, matches = 0, best = 0, best_distinct = 0, best_matches = 0;
+    size_t distinct = 0, matches = 0, pairs = 0, best = 0;
+    size_t best_distinct = 0, best_pairs = 0, best_matches = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i].match >= 0) {
             matches++;
             if (count[s[i].match]++ == 0)
                 distinct++;
         }
-        if (i >= SNIP_WINDOW && s[i - SNIP_WINDOW].match >= 0) {
-            matches--;
-            if (--count[s[i - SNIP_WINDOW].match] == 0)
-                distinct--;
+        pairs += side_by_side(s, i);
+        if (i >= SNIP_WINDOW) { /* token i - SNIP_WINDOW leaves, and its pair with the next */
+            if (s[i - SNIP_WINDOW].match >= 0) {
+                matches--;
+                if (--count[s[i - SNIP_WINDOW].match] == 0)
+                    distinct--;
+            }
+            pairs -= side_by_side(s, i - SNIP_WINDOW + 1);
         }
-        if (distinct > best_distinct || (distinct == best_distinct && matches > best_matches)) {
+        if (distinct > best_distinct ||
+            (distinct == best_distinct &&
+             (pairs > best_pairs || (pairs == best_pairs && matches > best_matches)))) {
             best_distinct = distinct;
+            best_pairs = pairs;
             best_matches = matches;
             best = i + 1 >= SNIP_WINDOW ? i + 1 - SNIP_WINDOW : 0;
         }
     }
     free(count);
     if (score)
-        *score = best_distinct * 1000 + best_matches;
+        *score = (best_distinct * (SNIP_WINDOW + 1) + best_pairs) * (SNIP_WINDOW + 1) + best_matches;
     if (best_matches == 0)
         return 0;
     /* Start a little before the first match in the window. */

@@ -5,9 +5,10 @@
  * or its folded spelling is one the query looked for, so inflected forms and
  * variant spellings are marked too ("rusmiljøene" for "rusmiljo").  The
  * passage is the window of SNIP_WINDOW words with the most distinct matched
- * words (then the most matches, then the earliest), shifted so that a little
- * context comes before the first match.  Runs of white space, line breaks
- * included, become one space; "…" marks text left out before or after.
+ * words (then the most pairs of them side by side, as in a phrase, then the
+ * most matches, then the earliest), shifted so that a little context comes
+ * before the first match.  Runs of white space, line breaks included, become
+ * one space; "…" marks text left out before or after.
  *
  * Cost is bounded, whatever the document's length: the searcher hands over
  * the first SNIP_PREFIX bytes of a long text, then SNIP_PREFIX_MORE, then the

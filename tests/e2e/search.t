@@ -100,6 +100,16 @@ out=$("$BIN/arkiv-search" --db "$T/longdb" 'sykkelveier nevnt' 2>&1)
 like "$out" '\[Sykkelveiene\] ble \[nevnt\] igjen' \
   "two query words together at the end outrank one alone in the first 32 KB"
 
+# The passage where a phrase's words stand side by side, not the one where
+# they are apart, even though that one holds more of them.
+mkdir -p "$T/pair"
+{ printf 'Rusmiljøet i byen er omtalt. Politiet sier at dette er åpne spørsmål, og at rusmiljøet varierer. '
+  printf 'Bystyret behandlet saken om budsjettet for neste år. %.0s' 1 2 3 4 5
+  printf 'Mot slutten ble de åpne rusmiljøene ved Strømmen omtalt.\n'; } > "$T/pair/pair.txt"
+"$BIN/arkiv-index" --db "$T/pairdb" "$T/pair" > /dev/null 2>&1
+out=$("$BIN/arkiv-search" --db "$T/pairdb" '"åpne rusmiljø"' 2>&1)
+like "$out" 'de \[åpne\] \[rusmiljøene\] ved Strømmen' "a phrase's snippet shows the phrase"
+
 # Where the words stand: of two speeches holding both words, the one where
 # they stand within a few words of each other (in either order, so not as
 # the phrase) outranks the one that says "budsjettet" twice, far from

@@ -2,6 +2,8 @@
 #include "qbuild.h"
 
 #include <limits.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -599,6 +601,8 @@ static ark_status or_query(qb_ctx *c, const qp_node *n, int positive, xdb_query 
 typedef struct {
     xdb_query **optional, **required, **excluded, **stops;
     size_t nopt, nreq, nexc, nstops;
+    unsigned *rarity; /* per optional clause: the documents of its rarest bare
+                         word, or UINT_MAX (not bare words, or in none) */
 } clauses;
 
 static void free_all(xdb_query **qs, size_t n)
@@ -614,6 +618,26 @@ static void clauses_free(clauses *cl)
     free_all(cl->required, cl->nreq);
     free_all(cl->excluded, cl->nexc);
     free_all(cl->stops, cl->nstops);
+    free(cl->rarity);
+}
+
+/* The bonus of the QB_RARE_WORDS rarest of the first n optional clauses
+ * (those of bare words); their rarity is used up. */
+static void rare_bonus(clauses *cl, size_t n)
+{
+    for (size_t k = 0; k < QB_RARE_WORDS; k++) {
+        size_t rarest = SIZE_MAX;
+        for (size_t i = 0; i < n; i++)
+            if (cl->rarity[i] != UINT_MAX &&
+                (rarest == SIZE_MAX || cl->rarity[i] < cl->rarity[rarest]))
+                rarest = i;
+        if (rarest == SIZE_MAX)
+            return;
+        cl->rarity[rarest] = UINT_MAX;
+        xdb_query *b = xdb_query_with_bonus(cl->optional[rarest], QB_RARE_BONUS);
+        xdb_query_free(cl->optional[rarest]);
+        cl->optional[rarest] = b;
+    }
 }
 
 /* kid_clauses: the optional clauses of the group's own kids, without the
@@ -628,6 +652,8 @@ static xdb_query *combine_clauses(clauses *cl, size_t kid_clauses)
             xdb_query_free(cl->optional[i]);
             cl->optional[i] = b;
         }
+    } else if (cl->nopt > 1) {
+        rare_bonus(cl, kid_clauses);
     }
     if (cl->nopt)
         opt = combine_free(XDB_OP_OR, cl->optional, cl->nopt);
@@ -855,8 +881,14 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
             cl->required[cl->nreq++] = q;
         else if (stop)
             cl->stops[cl->nstops++] = q;
-        else
+        else {
+            unsigned rarity = UINT_MAX;
+            for (size_t j = 0; kid->kind == QP_WORD && j < kw[i].n; j++)
+                if (kw[i].w[j].docs && kw[i].w[j].docs < rarity)
+                    rarity = kw[i].w[j].docs;
+            cl->rarity[cl->nopt] = rarity;
             cl->optional[cl->nopt++] = q;
+        }
     }
     return st;
 }
@@ -906,7 +938,8 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
                   0,
                   0,
                   0,
-                  0};
+                  0,
+                  ark_calloc(room, sizeof(unsigned))};
     /* Each bare word is analyzed once, for its clause, the abbreviation runs
      * and the proximity phrase alike. */
     qwords *kw = ark_calloc(k, sizeof *kw);

@@ -189,6 +189,34 @@ like "$out" 'Cskole' "a common word alone keeps every alternative"
 out=$("$BIN/arkiv-search" --db "$T/commondb" --explain 'sjakkbrettet +skolen' 2>&1)
 like "$out" 'Cskole' "and so does a required one"
 
+# A long question: the document holding its rarest words (what it is about,
+# here far apart in a long text) outranks one holding many of its more
+# common words, each twice.
+python3 - "$T/rare" <<'PY'
+import os, sys
+d = sys.argv[1]
+os.makedirs(d)
+fill = "bystyret behandlet saken om veien videre i neste runde".split()
+def filler(n, k=0):
+    return " ".join(fill[(k + i) % len(fill)] for i in range(n))
+rare = ["Mongstad", "aminer", "kreftfaren", "fangstanlegget"]
+common = ["regjeringen", "budsjettet", "kostnader", "utslipp", "prosjektet", "statsråden"]
+def write(name, text):
+    with open(os.path.join(d, name + ".txt"), "w") as f:
+        f.write(text + "\n")
+write("svar", "Svar\n\n" + " ".join(filler(12) + " " + w + " " + filler(12, 3) + "." for w in rare)
+      + " " + filler(60) + ".")
+write("generell", "Generelt\n\n" + " ".join(w + " " + filler(9, 2) + "." for w in common * 2))
+for i in range(24):  # each common word in 4 more documents
+    write("m%02d" % i, "Notat\n\n%s %s." % (common[i % 6], filler(8, i)))
+for i in range(14):
+    write("f%02d" % i, "Notat\n\n%s." % filler(10, i))
+PY
+"$BIN/arkiv-index" --db "$T/raredb" "$T/rare" > /dev/null 2>&1
+out=$("$BIN/arkiv-search" --db "$T/raredb" 'Hvorfor vil regjeringen og statsråden utsette prosjektet på Mongstad når aminer og kreftfaren ved fangstanlegget gir utslipp og kostnader i budsjettet?' 2>&1)
+like "$(printf '%s\n' "$out" | grep -m1 '^[0-9]*\. ')" '^1\. svar ' \
+  "a long question ranks first the document with its rarest words"
+
 # Groups nested 30 deep, each with two words and so a proximity phrase: the
 # query grows with the depth, not doubling at each level (a phrase joined
 # as OR(words, FILTER(phrase, words)) at every level once made 14 levels

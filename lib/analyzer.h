@@ -60,8 +60,8 @@ typedef struct {
     size_t nparts;
     size_t nfirst_parts; /* parts[0..nfirst_parts) are the first parts, the
                             rest the last part's lemmas (its readings) */
-    unsigned pos; /* position, counted from the caller's first_pos */
-    size_t start; /* byte offsets of the word in the input: [start, end) */
+    unsigned pos;        /* position, counted from the caller's first_pos */
+    size_t start;        /* byte offsets of the word in the input: [start, end) */
     size_t end;
     int joined; /* joined to the previous token by a hyphen, dash or dot */
     int stopword;

@@ -28,7 +28,7 @@ typedef struct {
     const char *parts[LEM_MAX]; /* lemmas of the compound's parts; 0 if not a compound */
     size_t nparts;
     size_t nfirst; /* parts[0..nfirst) are the first parts, the rest the last part's lemmas */
-    int known; /* the dictionary accepts the word */
+    int known;     /* the dictionary accepts the word */
 } lem_entry;
 
 typedef struct lem lem;

@@ -2,7 +2,6 @@
 #include "qbuild.h"
 
 #include <limits.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -161,7 +161,8 @@ static size_t best_window(const span *s, size_t n, size_t nids, size_t *score)
     }
     free(count);
     if (score)
-        *score = (best_distinct * (SNIP_WINDOW + 1) + best_pairs) * (SNIP_WINDOW + 1) + best_matches;
+        *score =
+            (best_distinct * (SNIP_WINDOW + 1) + best_pairs) * (SNIP_WINDOW + 1) + best_matches;
     if (best_matches == 0)
         return 0;
     /* Start a little before the first match in the window. */

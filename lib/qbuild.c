@@ -152,7 +152,10 @@ static xdb_query *part_query(const char *part)
 
 /* A compound's parts together: AND over the first parts and the last part,
  * which may be any of its readings ("opplysninger": opp, and lysning, lysne
- * or lyse), not all of them. */
+ * or lyse), not all of them.  The readings are an OR, whose weights add up
+ * as the AND of them all did, not a SYNONYM: a SYNONYM's frequency is
+ * estimated as their union's, and in a small archive the clause then
+ * weighed next to nothing. */
 static xdb_query *parts_query(const qword *w)
 {
     xdb_query **subs = ark_calloc(w->nfirst_parts + 1, sizeof *subs);
@@ -164,7 +167,7 @@ static xdb_query *parts_query(const qword *w)
         xdb_query **last = ark_calloc(nlast, sizeof *last);
         for (size_t i = 0; i < nlast; i++)
             last[i] = part_query(w->parts[w->nfirst_parts + i]);
-        subs[n++] = combine_free(XDB_OP_SYNONYM, last, nlast);
+        subs[n++] = combine_free(XDB_OP_OR, last, nlast);
         free(last);
     }
     xdb_query *q = combine_free(XDB_OP_AND, subs, n);

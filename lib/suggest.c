@@ -309,15 +309,13 @@ static unsigned word_count(ark_searcher *s, const qword *w, const ark_search_opt
     char *f = ark_sprintf("%s%s", ARK_PREFIX_VARIANT, w->folded);
     subs[n++] = xdb_query_term(f, strlen(f), 1);
     free(f);
-    int folded_is_lemma = 0;
-    for (size_t i = 0; i < w->nlemmas && n < 15; i++) {
+    /* Z<folded> too: a lemma that folding leaves as it is has no F twin (a
+     * duplicate of a lemma below changes no count) */
+    char *zf = ark_sprintf("%s%s", ARK_PREFIX_STEM, w->folded);
+    subs[n++] = xdb_query_term(zf, strlen(zf), 1);
+    free(zf);
+    for (size_t i = 0; i < w->nlemmas && n < 16; i++) {
         char *z = ark_sprintf("%s%s", ARK_PREFIX_STEM, w->lemmas[i]);
-        subs[n++] = xdb_query_term(z, strlen(z), 1);
-        free(z);
-        folded_is_lemma |= strcmp(w->lemmas[i], w->folded) == 0;
-    }
-    if (!folded_is_lemma) { /* a lemma that folding leaves as it is has no F twin */
-        char *z = ark_sprintf("%s%s", ARK_PREFIX_STEM, w->folded);
         subs[n++] = xdb_query_term(z, strlen(z), 1);
         free(z);
     }

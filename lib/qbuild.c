@@ -203,14 +203,22 @@ static unsigned word_docs(qb_ctx *c, const qword *w)
     return most;
 }
 
+/* The most documents a word may be in and not be common (QB_COMMON_SHARE);
+ * UINT_MAX when the index cannot say. */
+static unsigned common_above(qb_ctx *c)
+{
+    unsigned total = 0;
+    if (xdb_doc_count(c->db, &total) != ARK_OK)
+        return UINT_MAX;
+    double share = QB_COMMON_SHARE * total;
+    return share > QB_COMMON_DOCS ? (unsigned)share : QB_COMMON_DOCS;
+}
+
 /* Whether w is in so many documents that it says little beside other
  * words (QB_COMMON_SHARE); needs w->docs. */
 static int everywhere(qb_ctx *c, const qword *w)
 {
-    unsigned total = 0;
-    if (xdb_doc_count(c->db, &total) != ARK_OK)
-        return 0;
-    return w->docs > QB_COMMON_DOCS && w->docs > QB_COMMON_SHARE * total;
+    return w->docs > common_above(c);
 }
 
 /* Whether w is so common that, among other words, its spelling and lemmas
@@ -624,27 +632,65 @@ static void clauses_free(clauses *cl)
 }
 
 /* The bonus of the QB_RARE_WORDS rarest of the first n optional clauses
- * (those of bare words); their rarity is used up. */
+ * (those of bare words). */
 static void rare_bonus(clauses *cl, size_t n)
 {
+    size_t given[QB_RARE_WORDS];
     for (size_t k = 0; k < QB_RARE_WORDS; k++) {
         size_t rarest = SIZE_MAX;
-        for (size_t i = 0; i < n; i++)
-            if (cl->rarity[i] != UINT_MAX &&
+        for (size_t i = 0; i < n; i++) {
+            size_t j = 0;
+            while (j < k && given[j] != i)
+                j++;
+            if (j == k && cl->rarity[i] != UINT_MAX &&
                 (rarest == SIZE_MAX || cl->rarity[i] < cl->rarity[rarest]))
                 rarest = i;
+        }
         if (rarest == SIZE_MAX)
             return;
-        cl->rarity[rarest] = UINT_MAX;
+        given[k] = rarest;
         xdb_query *b = xdb_query_with_bonus(cl->optional[rarest], QB_RARE_BONUS);
         xdb_query_free(cl->optional[rarest]);
         cl->optional[rarest] = b;
     }
 }
 
+/* The optional clauses of cl, ORed; where some are of common words and
+ * others of words in fewer documents (common_above), AND_MAYBE(the others,
+ * the common): a common word adds weight but does not make a match by
+ * itself (see QB_COMMON_SHARE). */
+static xdb_query *optional_query(clauses *cl, unsigned common_above)
+{
+    size_t nrare = 0, ncommon = 0, specific = 0;
+    xdb_query **rare = ark_calloc(cl->nopt, sizeof *rare);
+    xdb_query **common = ark_calloc(cl->nopt, sizeof *common);
+    for (size_t i = 0; i < cl->nopt; i++) {
+        if (cl->rarity[i] != UINT_MAX && cl->rarity[i] > common_above) {
+            common[ncommon++] = cl->optional[i];
+        } else {
+            specific += cl->rarity[i] != UINT_MAX;
+            rare[nrare++] = cl->optional[i];
+        }
+    }
+    xdb_query *q;
+    /* unknown words (in no document, a phrase, an abbreviation's run) may
+     * match nothing: then the common words are what the query finds */
+    if (specific && ncommon) {
+        xdb_query *pair[2] = {combine_free(XDB_OP_OR, rare, nrare),
+                              combine_free(XDB_OP_OR, common, ncommon)};
+        q = combine_free(XDB_OP_AND_MAYBE, pair, 2);
+    } else {
+        q = combine_free(XDB_OP_OR, cl->optional, cl->nopt);
+    }
+    free(rare);
+    free(common);
+    cl->nopt = 0;
+    return q;
+}
+
 /* kid_clauses: the optional clauses of the group's own kids, without the
  * abbreviation runs, which decides whether they get the bonus. */
-static xdb_query *combine_clauses(clauses *cl, size_t kid_clauses)
+static xdb_query *combine_clauses(clauses *cl, size_t kid_clauses, unsigned common_above)
 {
     xdb_query *base = NULL;
     xdb_query *opt = NULL;
@@ -657,8 +703,10 @@ static xdb_query *combine_clauses(clauses *cl, size_t kid_clauses)
     } else if (cl->nopt > 1) {
         rare_bonus(cl, kid_clauses);
     }
-    if (cl->nopt)
+    if (cl->nopt && cl->nreq)
         opt = combine_free(XDB_OP_OR, cl->optional, cl->nopt);
+    else if (cl->nopt)
+        opt = optional_query(cl, common_above);
     cl->nopt = 0;
     if (cl->nreq) {
         base = combine_free(XDB_OP_AND, cl->required, cl->nreq);
@@ -915,8 +963,10 @@ static ark_status abbrev_runs(qb_ctx *c, const qp_node *n, const qwords *kw, int
                 xdb_query *q = NULL;
                 st = abbrev_query(c, key, positive, &q);
                 free(key);
-                if (q)
+                if (q) {
+                    cl->rarity[cl->nopt] = UINT_MAX; /* the abbreviation may be in none */
                     cl->optional[cl->nopt++] = q;
+                }
             }
         }
         len = 0;
@@ -977,7 +1027,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     if (st == ARK_OK && c->near && n == c->near_root)
         st = near_words(c, n, kw);
     if (st == ARK_OK) {
-        *out = combine_clauses(&cl, kid_clauses);
+        *out = combine_clauses(&cl, kid_clauses, common_above(c));
         if (boost) /* the words' order only adds weight */
             *out = add_boost(c, *out, boost);
     } else {

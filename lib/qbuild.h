@@ -88,7 +88,11 @@
  * longest posting lists of a question: on the scale corpus the short
  * questions' matching went from p50 14.3 to 10.4 ms, and MRR@10 on the
  * relevance sets moved by +0.003 at most (see DESIGN.md).  A word alone,
- * or required, keeps them all. */
+ * or required, keeps them all.
+ * Beside a word in fewer documents, common words only add weight where the
+ * others match: AND_MAYBE(the others, the common ones), as Elasticsearch's
+ * "common terms" query did.  Matching of the short questions went from p50
+ * 9.6-10.8 to 7.1-8.0 ms, MRR@10 the same to three decimals. */
 #define QB_COMMON_SHARE 0.1
 #define QB_COMMON_DOCS 1000
 

@@ -189,6 +189,15 @@ like "$out" 'Cskole' "a common word alone keeps every alternative"
 out=$("$BIN/arkiv-search" --db "$T/commondb" --explain 'sjakkbrettet +skolen' 2>&1)
 like "$out" 'Cskole' "and so does a required one"
 
+# ... and adds weight where a rarer word matches, but finds nothing by
+# itself: the documents that hold only "skolen" are not about the query.
+out=$("$BIN/arkiv-search" --db "$T/commondb" 'sjakkbrettet skolen' 2>&1)
+like "$out" '^1 document matches' "a common word beside a rarer one does not make a match by itself"
+out=$("$BIN/arkiv-search" --db "$T/commondb" 'sjakkbrettt skolen' 2>&1)
+like "$out" '^1100 documents match' "beside a word in no document, the common word is what is found"
+out=$("$BIN/arkiv-search" --db "$T/commondb" 'budsjettet skolen' 2>&1)
+like "$out" '^1100 documents match' "common words alone find their documents"
+
 # A long question: the document holding its rarest words (what it is about,
 # here far apart in a long text) outranks one holding many of its more
 # common words, each twice.

@@ -1,6 +1,7 @@
 /* query.c — a recursive-descent parser for the query language in query.h. */
 #include "query.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -110,10 +111,12 @@ static qp_node *parse_primary(parser *p)
     return n;
 }
 
-/* Whether the word before i (past spaces) is "og" or "eller": then a dash
- * at i ends a coordinated compound ("klimakrav og -avgifter"), it does not
- * exclude. */
-static int after_conjunction(const parser *p, size_t i)
+/* Whether a dash at i joins rather than excludes: after "og" or "eller" it
+ * ends a coordinated compound ("klimakrav og -avgifter"), and after a lone
+ * letter or digit it follows a formula whose subscript lost its place
+ * ("CO 2 -utslipp", "NO x -avgift", as text copied from the Storting's
+ * documents reads). */
+static int dash_joins(const parser *p, size_t i)
 {
     size_t end = i;
     while (end > 0 && is_space(p->s[end - 1]))
@@ -122,20 +125,20 @@ static int after_conjunction(const parser *p, size_t i)
     while (start > 0 && !is_space(p->s[start - 1]) && p->s[start - 1] != '(')
         start--;
     size_t n = end - start;
-    return end < i && ((n == 2 && strncasecmp(p->s + start, "og", 2) == 0) ||
+    return end < i && ((n == 1 && isalnum((unsigned char)p->s[start])) ||
+                       (n == 2 && strncasecmp(p->s + start, "og", 2) == 0) ||
                        (n == 5 && strncasecmp(p->s + start, "eller", 5) == 0));
 }
 
 /* unary := ['-' | '+'] primary, where the sign touches what it signs and
  * follows a space, '(' or the start: in «sørge for»-ansvaret the dash joins
- * words, and in "klimakrav og -avgifter" it ends a compound; neither
- * excludes anything. */
+ * words, and where dash_joins says so it is not a sign either. */
 static qp_node *parse_unary(parser *p)
 {
     skip_space(p);
     qp_sign sign = QP_SIGN_NONE;
     int starts_item = p->i == 0 || is_space(p->s[p->i - 1]) || p->s[p->i - 1] == '(';
-    if (starts_item && p->i < p->len && p->s[p->i] == '-' && after_conjunction(p, p->i))
+    if (starts_item && p->i < p->len && p->s[p->i] == '-' && dash_joins(p, p->i))
         starts_item = 0;
     if (starts_item && p->i + 1 < p->len && (p->s[p->i] == '-' || p->s[p->i] == '+') &&
         !is_space(p->s[p->i + 1])) {

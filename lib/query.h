@@ -22,7 +22,8 @@
  * applies to the whole OR and a sign before a later one is ignored.  A sign
  * counts at the start, after a space or '(': a dash touching a closing quote
  * or ')' («sørge for»-ansvaret) is punctuation, and so is one after "og" or
- * "eller" (klimakrav og -avgifter).  Parentheses
+ * "eller" (klimakrav og -avgifter) or after a lone letter or digit
+ * (CO 2 -utslipp).  Parentheses
  * nested deeper than QP_MAX_DEPTH are read as punctuation.  Only a query longer
  * than QP_MAX_BYTES is refused.
  */

@@ -407,7 +407,7 @@ static ark_status abbrev_query(qb_ctx *c, const char *key, int positive, xdb_que
     size_t made = 0;
     for (size_t i = 0; i < n && st == ARK_OK; i++) {
         const char *text = strset_key(alts, i);
-        qp_node alt = {QP_PHRASE, QP_SIGN_NONE, (char *)text, NULL, 0};
+        qp_node alt = {QP_PHRASE, QP_SIGN_NONE, (char *)text, NULL, 0, 0};
         int stop;
         xdb_query *q = NULL;
         st = text_query(c, &alt, positive, &q, &stop);
@@ -871,7 +871,8 @@ static int others(const qp_node *n, const qwords *kw, size_t i)
     return 0;
 }
 
-/* A quoted phrase beside other words: the phrase, or its words apart
+/* A quoted phrase beside other words, or one whose closing quote is
+ * missing (a question pasted with its opening «): the phrase, or its words apart
  * (stopwords aside; each word without its abbreviations, which the phrase
  * as a whole still gets).  A question quoting a newspaper ("«Phoenix Haga ikke
  * blir nedlagt ...»") must still find the answer that words it otherwise;
@@ -916,7 +917,7 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
             st = words_query(c, &kw[i], positive && !excluded, &q, &stop);
             c->among_others = 0;
         } else if (kid->kind == QP_PHRASE && kid->sign == QP_SIGN_NONE && positive &&
-                   others(n, kw, i)) {
+                   (others(n, kw, i) || kid->unclosed)) {
             st = loose_phrase_query(c, kid, &q, &stop);
         } else {
             st = node_query(c, kid, positive && !excluded, &q, &stop, why);

@@ -90,7 +90,9 @@ static qp_node *parse_primary(parser *p)
         while (end < p->len && !quote_at(p, end))
             end++;
         p->i = end < p->len ? end + quote_at(p, end) : end;
-        return text_node(QP_PHRASE, p->s + start, end - start);
+        qp_node *n = text_node(QP_PHRASE, p->s + start, end - start);
+        n->unclosed = end == p->len;
+        return n;
     }
     if (p->s[p->i] == '(' && p->depth < QP_MAX_DEPTH) {
         p->i++;
@@ -237,7 +239,7 @@ static void describe(const qp_node *n, ark_buf *b)
         ark_buf_adds(b, n->text);
         return;
     case QP_PHRASE:
-        ark_buf_printf(b, "\"%s\"", n->text);
+        ark_buf_printf(b, "\"%s%s", n->text, n->unclosed ? "" : "\"");
         return;
     case QP_OR:
     case QP_GROUP:

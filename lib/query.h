@@ -17,7 +17,8 @@
  *                          (the parser keeps the star; qbuild.c expands it)
  *
  * The parser is lenient, as a search box should be: an unclosed quote or
- * parenthesis closes at the end, a stray ')' is ignored, OR with nothing on
+ * parenthesis closes at the end (such a phrase is marked unclosed: qbuild.c
+ * lets its words match apart too), a stray ')' is ignored, OR with nothing on
  * one side is the word "or", a sign before the first alternative of an OR
  * applies to the whole OR and a sign before a later one is ignored.  A sign
  * counts at the start, after a space or '(': a dash touching a closing quote
@@ -57,6 +58,7 @@ struct qp_node {
     char *text;   /* QP_WORD, QP_PHRASE: the raw text, NUL-terminated */
     qp_node **kids;
     size_t nkids;
+    int unclosed; /* QP_PHRASE: its closing quote is missing */
 };
 
 /* Parses query into a tree the caller frees with qp_free.  On ARK_EQUERY

@@ -162,6 +162,15 @@ out=$("$BIN/arkiv-search" --db "$T/neardb" '"sykehuset venter"' 2>&1)
 like "$out" '^1 document matches' "a phrase alone matches only where the words stand in order"
 out=$("$BIN/arkiv-search" --db "$T/neardb" 'kommunen +"sykehuset venter"' 2>&1)
 like "$out" '^1 document matches' "a required phrase beside other words must match as a phrase"
+# A quote left open (a question pasted with its opening «) is a phrase to
+# the end that matches by its words apart as well.
+out=$("$BIN/arkiv-search" --db "$T/neardb" --json '«sykehuset venter' 2>&1)
+printf '%s' "$out" | python3 -c '
+import json, sys
+ids = [h["id"] for h in json.load(sys.stdin)["hits"]]
+assert ids[:2] == ["apart", "together"], ids
+'
+ok $? "an unclosed phrase: the phrase first, then its words apart"
 
 # Proximity (the bare words as a phrase that adds weight) is checked only
 # when one of the words is rare: in every document holding common words it

@@ -34,16 +34,32 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+static int is_letter(char c)
+{
+    return isalpha((unsigned char)c) || (unsigned char)c >= 0x80;
+}
+
+/* Whether the byte at i is a slash between letters: "Snøhvit/Melkøya",
+ * "lege/sykepleier" name either, and a document naming one should match,
+ * so the slash parts words as a space does (not in "24/7"). */
+static int slash_parts(const parser *p, size_t i)
+{
+    return p->s[i] == '/' && i > 0 && i + 1 < p->len && is_letter(p->s[i - 1]) &&
+           is_letter(p->s[i + 1]);
+}
+
 static void skip_space(parser *p)
 {
-    while (p->i < p->len && is_space(p->s[p->i]))
+    while (p->i < p->len && (is_space(p->s[p->i]) || slash_parts(p, p->i)))
         p->i++;
 }
 
-/* Where the bare item starting at i ends: at space, a parenthesis or a quote. */
+/* Where the bare item starting at i ends: at space, a parenthesis, a quote
+ * or a slash between letters. */
 static size_t item_end(const parser *p, size_t i)
 {
-    while (i < p->len && !is_space(p->s[i]) && p->s[i] != '(' && p->s[i] != ')' && !quote_at(p, i))
+    while (i < p->len && !is_space(p->s[i]) && p->s[i] != '(' && p->s[i] != ')' &&
+           !quote_at(p, i) && !slash_parts(p, i))
         i++;
     return i;
 }

@@ -13,6 +13,7 @@
  *   pride OR skeiv         either (OR binds tighter than the space between clauses)
  *   (pride OR skeiv) oslo  parentheses group
  *   HC-kort                words joined by hyphens, dots or dashes are a phrase
+ *   Snøhvit/Melkøya        a slash between letters parts words, as a space does
  *   rusmiljø*              a word ending in * stands for every word it begins
  *                          (the parser keeps the star; qbuild.c expands it)
  *

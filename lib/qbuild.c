@@ -1,6 +1,7 @@
 /* qbuild.c — query tree to Xapian query; the rules are in qbuild.h. */
 #include "qbuild.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -902,6 +903,45 @@ static ark_status loose_phrase_query(qb_ctx *c, const qp_node *kid, xdb_query **
     return st;
 }
 
+static int isalpha_or_utf8(char ch)
+{
+    return isalpha((unsigned char)ch) || (unsigned char)ch >= 0x80;
+}
+
+/* Whether text joins letters with a hyphen ("EØS-avtalen"), not only
+ * digits ("21.04.2023", "2004-2005"). */
+static int hyphenated(const char *text)
+{
+    for (const char *p = text; *p; p++)
+        if (*p == '-' && p > text && isalpha_or_utf8(p[-1]) && isalpha_or_utf8(p[1]))
+            return 1;
+    return 0;
+}
+
+/* A hyphenated word beside other words ("EØS-avtalen" in a question):
+ * each of its words an optional clause of its own, as if written apart,
+ * and the whole as a phrase weighing QB_HYPHEN_PHRASE_WEIGHT, so that the
+ * documents writing it so rank first. */
+static ark_status hyphenated_clauses(qb_ctx *c, const qwords *w, clauses *cl)
+{
+    xdb_query *q = NULL;
+    int stop;
+    ark_status st = words_query(c, w, 1, &q, &stop);
+    if (st != ARK_OK || !q)
+        return st;
+    cl->rarity[cl->nopt] = UINT_MAX;
+    cl->optional[cl->nopt++] = scale_free(q, QB_HYPHEN_PHRASE_WEIGHT);
+    c->among_others = 1;
+    for (size_t j = 0; j < w->n; j++) {
+        if (w->w[j].stopword)
+            continue;
+        cl->rarity[cl->nopt] = w->w[j].docs ? w->w[j].docs : UINT_MAX;
+        cl->optional[cl->nopt++] = word_query(c, 1, &w->w[j]);
+    }
+    c->among_others = 0;
+    return ARK_OK;
+}
+
 /* Sorts the kids' queries into cl; stopword clauses go aside. */
 static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, int positive,
                                clauses *cl, const char **why)
@@ -912,7 +952,10 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
         int excluded = kid->sign == QP_SIGN_EXCLUDED;
         xdb_query *q = NULL;
         int stop = 0;
-        if (kid->kind == QP_WORD && !is_wildcard(kid)) {
+        if (kid->kind == QP_WORD && kid->sign == QP_SIGN_NONE && positive && kw[i].n > 1 &&
+            hyphenated(kid->text) && others(n, kw, i)) {
+            st = hyphenated_clauses(c, &kw[i], cl);
+        } else if (kid->kind == QP_WORD && !is_wildcard(kid)) {
             c->among_others = kid->sign == QP_SIGN_NONE && positive && others(n, kw, i);
             st = words_query(c, &kw[i], positive && !excluded, &q, &stop);
             c->among_others = 0;
@@ -982,8 +1025,19 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     *out = NULL;
     c->groups++;
     size_t k = n->nkids ? n->nkids : 1;
-    /* Room for the kids' clauses and for one per run of bare words. */
-    size_t room = k + k * QB_MAX_ABBREV_RUN;
+    /* Each bare word is analyzed once, for its clause, the abbreviation runs
+     * and the proximity phrase alike. */
+    qwords *kw = ark_calloc(k, sizeof *kw);
+    size_t not_excluded = 0, words = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        not_excluded += n->kids[i]->sign != QP_SIGN_EXCLUDED;
+        if (n->kids[i]->kind == QP_WORD && !is_wildcard(n->kids[i]))
+            analyze(c, n->kids[i]->text, &kw[i]);
+        words += kw[i].n;
+    }
+    /* Room for the kids' clauses, one per word of a hyphenated one, and one
+     * per run of bare words. */
+    size_t room = k + words + k * QB_MAX_ABBREV_RUN;
     clauses cl = {ark_calloc(room, sizeof(xdb_query *)),
                   ark_calloc(k, sizeof(xdb_query *)),
                   ark_calloc(k, sizeof(xdb_query *)),
@@ -993,18 +1047,9 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
                   0,
                   0,
                   ark_calloc(room, sizeof(unsigned))};
-    /* Each bare word is analyzed once, for its clause, the abbreviation runs
-     * and the proximity phrase alike. */
-    qwords *kw = ark_calloc(k, sizeof *kw);
-    size_t clauses = 0;
-    for (size_t i = 0; i < n->nkids; i++) {
-        clauses += n->kids[i]->sign != QP_SIGN_EXCLUDED;
-        if (n->kids[i]->kind == QP_WORD && !is_wildcard(n->kids[i]))
-            analyze(c, n->kids[i]->text, &kw[i]);
-    }
     /* How common each word is, for the common-word rule and the proximity
      * phrase, both of which need other clauses: looked up once. */
-    for (size_t i = 0; clauses >= 2 && i < n->nkids; i++)
+    for (size_t i = 0; not_excluded >= 2 && i < n->nkids; i++)
         for (size_t j = 0; n->kids[i]->sign != QP_SIGN_EXCLUDED && j < kw[i].n; j++)
             kw[i].w[j].docs = word_docs(c, &kw[i].w[j]);
     ark_status st = sort_clauses(c, n, kw, positive, &cl, why);

@@ -13,6 +13,8 @@
  *   pride OR skeiv         either (OR binds tighter than the space between clauses)
  *   (pride OR skeiv) oslo  parentheses group
  *   HC-kort                words joined by hyphens, dots or dashes are a phrase
+ *                          (beside other words, qbuild.c also lets words joined
+ *                          by a hyphen match apart)
  *   Snøhvit/Melkøya        a slash between letters parts words, as a space does
  *   rusmiljø*              a word ending in * stands for every word it begins
  *                          (the parser keeps the star; qbuild.c expands it)

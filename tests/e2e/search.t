@@ -162,6 +162,30 @@ out=$("$BIN/arkiv-search" --db "$T/neardb" '"sykehuset venter"' 2>&1)
 like "$out" '^1 document matches' "a phrase alone matches only where the words stand in order"
 out=$("$BIN/arkiv-search" --db "$T/neardb" 'kommunen +"sykehuset venter"' 2>&1)
 like "$out" '^1 document matches' "a required phrase beside other words must match as a phrase"
+# A hyphenated word beside other words (a question naming "EØS-avtalen")
+# also matches by its words apart (here far from each other), below the
+# document writing it so.
+python3 -c '
+import json
+docs = [("hyphen", "EØS-avtalen ble reforhandlet i fjor høst, etter lange møter."),
+        ("apart", "Reforhandlet ble den i fjor høst, etter lange møter og mange runder i "
+                  "utvalget, avtalen som gjelder handel, fisk, olje, gass og mye annet mellom "
+                  "Norge og landene i EØS."),
+        ("neither", "Reforhandlet budsjett.")]
+for i, t in docs:
+    print(json.dumps({"id": i, "title": "Sak", "text": t}))
+' > "$T/hyphen.jsonl"
+"$BIN/arkiv-index" --db "$T/hyphendb" "$T/hyphen.jsonl" > /dev/null 2>&1
+out=$("$BIN/arkiv-search" --db "$T/hyphendb" --json 'reforhandlet EØS-avtalen' 2>&1)
+printf '%s' "$out" | python3 -c '
+import json, sys
+ids = [h["id"] for h in json.load(sys.stdin)["hits"]]
+assert ids == ["hyphen", "apart", "neither"], ids
+'
+ok $? "a hyphenated word beside others: written so first, then its words apart"
+out=$("$BIN/arkiv-search" --db "$T/hyphendb" 'EØS-avtalen' 2>&1)
+like "$out" '^1 document matches' "alone, a hyphenated word is a phrase"
+
 # A quote left open (a question pasted with its opening «) is a phrase to
 # the end that matches by its words apart as well.
 out=$("$BIN/arkiv-search" --db "$T/neardb" --json '«sykehuset venter' 2>&1)

@@ -908,13 +908,25 @@ static int isalpha_or_utf8(char ch)
     return isalpha((unsigned char)ch) || (unsigned char)ch >= 0x80;
 }
 
+/* The length of the hyphen at p (as the analyzer's: '-', U+2010, U+2011,
+ * the last as pasted from the Storting's documents), or 0. */
+static size_t hyphen_at(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (*p == '-')
+        return 1;
+    return u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x91) ? 3 : 0;
+}
+
 /* Whether text joins letters with a hyphen ("EØS-avtalen"), not only
  * digits ("21.04.2023", "2004-2005"). */
 static int hyphenated(const char *text)
 {
-    for (const char *p = text; *p; p++)
-        if (*p == '-' && p > text && isalpha_or_utf8(p[-1]) && isalpha_or_utf8(p[1]))
+    for (const char *p = text; *p; p++) {
+        size_t n = hyphen_at(p);
+        if (n && p > text && isalpha_or_utf8(p[-1]) && isalpha_or_utf8(p[n]))
             return 1;
+    }
     return 0;
 }
 

@@ -183,6 +183,13 @@ ids = [h["id"] for h in json.load(sys.stdin)["hits"]]
 assert ids == ["hyphen", "apart", "neither"], ids
 '
 ok $? "a hyphenated word beside others: written so first, then its words apart"
+out=$("$BIN/arkiv-search" --db "$T/hyphendb" --json "$(printf 'reforhandlet EØS\342\200\221avtalen')" 2>&1)
+printf '%s' "$out" | python3 -c '
+import json, sys
+ids = [h["id"] for h in json.load(sys.stdin)["hits"]]
+assert ids == ["hyphen", "apart", "neither"], ids
+'
+ok $? "and so with a non-breaking hyphen (U+2011), as pasted from the Storting's documents"
 out=$("$BIN/arkiv-search" --db "$T/hyphendb" 'EØS-avtalen' 2>&1)
 like "$out" '^1 document matches' "alone, a hyphenated word is a phrase"
 

@@ -1,7 +1,6 @@
 /* qbuild.c — query tree to Xapian query; the rules are in qbuild.h. */
 #include "qbuild.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -903,33 +902,6 @@ static ark_status loose_phrase_query(qb_ctx *c, const qp_node *kid, xdb_query **
     return st;
 }
 
-static int isalpha_or_utf8(char ch)
-{
-    return isalpha((unsigned char)ch) || (unsigned char)ch >= 0x80;
-}
-
-/* The length of the hyphen at p (as the analyzer's: '-', U+2010, U+2011,
- * the last as pasted from the Storting's documents), or 0. */
-static size_t hyphen_at(const char *p)
-{
-    const unsigned char *u = (const unsigned char *)p;
-    if (*p == '-')
-        return 1;
-    return u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x91) ? 3 : 0;
-}
-
-/* Whether text joins letters with a hyphen ("EØS-avtalen"), not only
- * digits ("21.04.2023", "2004-2005"). */
-static int hyphenated(const char *text)
-{
-    for (const char *p = text; *p; p++) {
-        size_t n = hyphen_at(p);
-        if (n && p > text && isalpha_or_utf8(p[-1]) && isalpha_or_utf8(p[n]))
-            return 1;
-    }
-    return 0;
-}
-
 /* A hyphenated word beside other words ("EØS-avtalen" in a question):
  * each of its words an optional clause of its own, as if written apart,
  * and the whole as a phrase weighing QB_HYPHEN_PHRASE_WEIGHT, so that the
@@ -965,7 +937,7 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
         xdb_query *q = NULL;
         int stop = 0;
         if (kid->kind == QP_WORD && kid->sign == QP_SIGN_NONE && positive && kw[i].n > 1 &&
-            hyphenated(kid->text) && others(n, kw, i)) {
+            qp_hyphenated(kid->text) && others(n, kw, i)) {
             st = hyphenated_clauses(c, &kw[i], cl);
         } else if (kid->kind == QP_WORD && !is_wildcard(kid)) {
             c->among_others = kid->sign == QP_SIGN_NONE && positive && others(n, kw, i);

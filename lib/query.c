@@ -48,6 +48,26 @@ static int slash_parts(const parser *p, size_t i)
            is_letter(p->s[i + 1]);
 }
 
+/* The length of the hyphen at p (the analyzer's: '-', U+2010, U+2011, the
+ * last as pasted from the Storting's documents), or 0. */
+static size_t hyphen_at(const char *p)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (*p == '-')
+        return 1;
+    return u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0x90 || u[2] == 0x91) ? 3 : 0;
+}
+
+int qp_hyphenated(const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        size_t n = hyphen_at(p);
+        if (n && p > text && is_letter(p[-1]) && is_letter(p[n]))
+            return 1;
+    }
+    return 0;
+}
+
 static void skip_space(parser *p)
 {
     while (p->i < p->len && (is_space(p->s[p->i]) || slash_parts(p, p->i)))

@@ -73,4 +73,8 @@ void qp_free(qp_node *n);
  *   (GROUP +"åpne rusmiljø" -pride (OR a b)) */
 char *qp_describe(const qp_node *n);
 
+/* Whether a bare item's text joins letters with a hyphen ("EØS-avtalen"),
+ * not only digits ("21.04.2023", "2004-2005"). */
+int qp_hyphenated(const char *text);
+
 #endif

@@ -631,28 +631,36 @@ static void clauses_free(clauses *cl)
     free(cl->rarity);
 }
 
+/* A clause's rarity: the documents of the rarest of its n words that is in
+ * any, or UINT_MAX. */
+static unsigned rarity_of(const qword *w, size_t n)
+{
+    unsigned rarity = UINT_MAX;
+    for (size_t j = 0; j < n; j++)
+        if (w[j].docs && w[j].docs < rarity)
+            rarity = w[j].docs;
+    return rarity;
+}
+
 /* The bonus of the QB_RARE_WORDS rarest of the first n optional clauses
  * (those of bare words). */
 static void rare_bonus(clauses *cl, size_t n)
 {
-    size_t given[QB_RARE_WORDS];
+    unsigned char *given = ark_calloc(n, 1);
     for (size_t k = 0; k < QB_RARE_WORDS; k++) {
         size_t rarest = SIZE_MAX;
-        for (size_t i = 0; i < n; i++) {
-            size_t j = 0;
-            while (j < k && given[j] != i)
-                j++;
-            if (j == k && cl->rarity[i] != UINT_MAX &&
+        for (size_t i = 0; i < n; i++)
+            if (!given[i] && cl->rarity[i] != UINT_MAX &&
                 (rarest == SIZE_MAX || cl->rarity[i] < cl->rarity[rarest]))
                 rarest = i;
-        }
         if (rarest == SIZE_MAX)
-            return;
-        given[k] = rarest;
+            break;
+        given[rarest] = 1;
         xdb_query *b = xdb_query_with_bonus(cl->optional[rarest], QB_RARE_BONUS);
         xdb_query_free(cl->optional[rarest]);
         cl->optional[rarest] = b;
     }
+    free(given);
 }
 
 /* The optional clauses of cl, ORed; where some are of common words and
@@ -703,6 +711,7 @@ static xdb_query *combine_clauses(clauses *cl, size_t kid_clauses, unsigned comm
     } else if (cl->nopt > 1) {
         rare_bonus(cl, kid_clauses);
     }
+    /* beside required clauses the optional ones only add weight already */
     if (cl->nopt && cl->nreq)
         opt = combine_free(XDB_OP_OR, cl->optional, cl->nopt);
     else if (cl->nopt)
@@ -919,7 +928,7 @@ static ark_status hyphenated_clauses(qb_ctx *c, const qwords *w, clauses *cl)
     for (size_t j = 0; j < w->n; j++) {
         if (w->w[j].stopword)
             continue;
-        cl->rarity[cl->nopt] = w->w[j].docs ? w->w[j].docs : UINT_MAX;
+        cl->rarity[cl->nopt] = rarity_of(&w->w[j], 1);
         cl->optional[cl->nopt++] = word_query(c, 1, &w->w[j]);
     }
     c->among_others = 0;
@@ -960,11 +969,7 @@ static ark_status sort_clauses(qb_ctx *c, const qp_node *n, const qwords *kw, in
         else if (stop)
             cl->stops[cl->nstops++] = q;
         else {
-            unsigned rarity = UINT_MAX;
-            for (size_t j = 0; kid->kind == QP_WORD && j < kw[i].n; j++)
-                if (kw[i].w[j].docs && kw[i].w[j].docs < rarity)
-                    rarity = kw[i].w[j].docs;
-            cl->rarity[cl->nopt] = rarity;
+            cl->rarity[cl->nopt] = kid->kind == QP_WORD ? rarity_of(kw[i].w, kw[i].n) : UINT_MAX;
             cl->optional[cl->nopt++] = q;
         }
     }

@@ -102,6 +102,11 @@ void ana_set_lang(ana *a, ana_lang lang)
 /* Decodes one code point at s; invalid UTF-8 yields U+FFFD for one byte. */
 static size_t decode(const char *s, size_t len, int32_t *cp, int *invalid)
 {
+    if ((unsigned char)*s < 0x80) { /* most of a Norwegian text */
+        *cp = (unsigned char)*s;
+        *invalid = 0;
+        return 1;
+    }
     utf8proc_ssize_t n =
         utf8proc_iterate((const utf8proc_uint8_t *)s, len > 4 ? 4 : (utf8proc_ssize_t)len, cp);
     if (n <= 0) {
@@ -122,6 +127,8 @@ static int is_invisible_in_word(int32_t cp)
 
 static int is_word_char(int32_t cp)
 {
+    if (cp < 0x80) /* ASCII has no marks, no Lm/Lo/No: letters and digits */
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
@@ -167,6 +174,20 @@ static int joins(int32_t before, int32_t cp, int32_t after)
  * the word vanishes (only invisible characters), or TOO_LONG. */
 static size_t normalize(ana *a, const char *raw, size_t len)
 {
+    /* An ASCII word (letters and digits) is its own NFC form, and its case
+     * fold is its lower case: no need to decompose it. */
+    size_t ascii = 0;
+    while (ascii < len && (unsigned char)raw[ascii] < 0x80)
+        ascii++;
+    if (ascii == len) {
+        if (len > ARK_MAX_TERM)
+            return TOO_LONG;
+        char *out = (char *)a->cps;
+        for (size_t i = 0; i < len; i++)
+            out[i] = (char)(raw[i] >= 'A' && raw[i] <= 'Z' ? raw[i] + 32 : raw[i]);
+        out[len] = '\0';
+        return len;
+    }
     for (;;) {
         utf8proc_ssize_t n =
             utf8proc_decompose((const utf8proc_uint8_t *)raw, (utf8proc_ssize_t)len, a->cps,
@@ -203,7 +224,7 @@ static void basic_terms(ana *a, ana_token *t)
     }
 }
 
-/* Adds the folded spelling of s (the word or a lemma) as a variant, unless
+/* Adds the folded spelling of s (a lemma) as a variant, unless
  * folding leaves s as it is, or it is the word itself, or already there: a
  * lemma without æ, ø or å is its own Z term, and an F twin of it would
  * only repeat its postings (they were a fifth of an index's). */
@@ -217,6 +238,19 @@ static void add_variant(ana *a, ana_token *t, const char *s)
         if (strcmp(a->variants[i], buf) == 0)
             return;
     a->variants[t->nvariants++] = buf;
+}
+
+/* Sets t's folded spelling, and makes it t's first variant when folding
+ * changed the word ("rusmiljø" → "rusmiljo"). */
+static void fold_token(ana *a, ana_token *t)
+{
+    t->variants = a->variants;
+    size_t n = fold_word(t->word, t->word_len, a->folded, sizeof a->folded);
+    if (n == 0)
+        return;
+    t->folded = a->folded;
+    if (n <= ARK_MAX_TERM && (n != t->word_len || memcmp(a->folded, t->word, n) != 0))
+        a->variants[t->nvariants++] = a->folded;
 }
 
 /* The entry for a word: in queries, Nynorsk answers for words Bokmål lacks. */
@@ -327,10 +361,7 @@ static void analyze_word(ana *a, ana_mode mode, ana_token *t)
     if (a->filter && !a->filter(a->filter_ctx, t->word, t->word_len)) {
         /* no lemmas or parts: the caller has no use for them here */
         t->stopword = stop_is(t->word, t->word_len);
-        if (fold_word(t->word, t->word_len, a->folded, sizeof a->folded) != 0)
-            t->folded = a->folded;
-        t->variants = a->variants;
-        add_variant(a, t, t->word);
+        fold_token(a, t);
         return;
     }
     const lem_entry *e = lookup(a, mode, t->word, t->word_len);
@@ -342,10 +373,7 @@ static void analyze_word(ana *a, ana_mode mode, ana_token *t)
     t->nparts = e->nparts;
     t->nfirst_parts = e->nfirst;
     t->stopword = stop_is(t->word, t->word_len);
-    if (fold_word(t->word, t->word_len, a->folded, sizeof a->folded) != 0)
-        t->folded = a->folded;
-    t->variants = a->variants;
-    add_variant(a, t, t->word);
+    fold_token(a, t);
     for (size_t i = 0; i < e->nlemmas && t->nvariants < MAX_VARIANTS; i++)
         add_variant(a, t, e->lemmas[i]);
 }

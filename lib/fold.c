@@ -67,6 +67,12 @@ size_t fold_word(const char *word, size_t len, char *out, size_t cap)
     size_t n = 0;
     size_t i = 0;
     while (i < len) {
+        if ((unsigned char)word[i] < 0x80) { /* folds to itself */
+            if (!append(out, &n, cap, word + i, 1))
+                return 0;
+            i++;
+            continue;
+        }
         utf8proc_int32_t cp;
         utf8proc_ssize_t step =
             utf8proc_iterate((const utf8proc_uint8_t *)word + i, (utf8proc_ssize_t)(len - i), &cp);

@@ -9,7 +9,13 @@
 
 #include <stddef.h>
 
+/* The longest stopword's length in bytes ("kvarhelst"). */
+#define STOP_MAX_BYTES 9
+
 /* Whether word (NFC, case-folded UTF-8) is a stopword. */
 int stop_is(const char *word, size_t len);
+
+/* The list, sorted bytewise, and its length (for the unit test). */
+const char *const *stop_words(size_t *n);
 
 #endif

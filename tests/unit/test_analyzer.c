@@ -11,6 +11,7 @@
 
 #include "analyzer.h"
 #include "golden.h"
+#include "stopwords.h"
 #include "tap.h"
 #include "xalloc.h"
 
@@ -134,6 +135,24 @@ static void test_long_input(ana *a)
     free(text);
 }
 
+/* stop_is searches the list by halves and skips words longer than its
+ * longest: a word out of order or too long would never be found. */
+static void test_stopword_list(void)
+{
+    size_t n;
+    const char *const *w = stop_words(&n);
+    size_t unsorted = 0, too_long = 0, missed = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsorted += i > 0 && strcmp(w[i - 1], w[i]) >= 0;
+        too_long += strlen(w[i]) > STOP_MAX_BYTES;
+        missed += !stop_is(w[i], strlen(w[i]));
+    }
+    is_int((long)unsorted, 0, "the stopword list is sorted bytewise, without repeats");
+    is_int((long)too_long, 0, "no stopword is longer than STOP_MAX_BYTES");
+    is_int((long)missed, 0, "every stopword is found");
+    ok(!stop_is("kvarhelsta", 10) && !stop_is("og", 1), "a longer word or a prefix is not one");
+}
+
 /* `--print MODE TEXT` prints the tokens of TEXT as a golden case would. */
 static int print_case(const analyzers *z, const char *mode, const char *text)
 {
@@ -168,6 +187,7 @@ int main(int argc, char **argv)
     run_golden(&z, path);
     test_invalid_utf8(a);
     test_long_input(a);
+    test_stopword_list();
     ana_free(a);
     ana_free(basic);
     return done_testing();

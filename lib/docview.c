@@ -109,6 +109,7 @@ static void cut_blocks(blocks *b, json_t *data, size_t len)
 
 static void fill(ark_document *d, json_t *data)
 {
+    d->title = str_of(data, "title");
     d->date = str_of(data, "date");
     d->date_end = str_of(data, "date_end");
     d->kind = str_of(data, "kind");
@@ -137,15 +138,13 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
     ark_status st = find_visible(s, path, o, &docid);
     if (st != ARK_OK)
         return st;
-    char *text = NULL, *meta = NULL, *title = NULL;
+    char *text = NULL, *meta = NULL;
     size_t len;
     /* read before the query is built: a shard lost meanwhile would give
      * docid to another document */
     st = textpack_read(s->db, docid, &text, &len);
     if (st == ARK_OK)
         st = xdb_value(s->db, docid, ARK_SLOT_META, &meta);
-    if (st == ARK_OK)
-        st = xdb_value(s->db, docid, ARK_SLOT_TITLE, &title);
     if (st != ARK_OK) {
         srch_set_error(s, xdb_error(s->db));
         free(text);
@@ -169,7 +168,6 @@ ark_status ark_document_get(ark_searcher *s, const char *path, const char *query
                        o && o->mark_close ? o->mark_close : "</mark>", 1, NULL, NULL};
     ark_document *d = ark_calloc(1, sizeof *d);
     d->id = ark_strdup(path);
-    d->title = title;
     fill(d, data);
     blocks b = {d, 0, s, text, &so};
     cut_blocks(&b, data, len);

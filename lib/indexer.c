@@ -35,6 +35,7 @@
 #include "jsonl.h"
 #include "strset.h"
 #include "terms.h"
+#include "utf8.h"
 #include "walk.h"
 #include "xalloc.h"
 #include "xapian-shim.h"
@@ -410,10 +411,23 @@ static json_t *string_or_null(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
+/* s as a JSON string, its bytes that are not UTF-8 (a file name in
+ * Latin-1) shown as U+FFFD: JSON holds nothing else. */
+static json_t *clean_string(const char *s)
+{
+    char *clean = ark_utf8_clean(s ? s : "", s ? strlen(s) : 0, NULL);
+    json_t *v = json_string(clean);
+    free(clean);
+    return v;
+}
+
 /* The fields a hit shows, as JSON for the meta value slot (terms.h). */
-static char *doc_meta(const ark_doc *doc, size_t *len)
+static char *doc_meta(const ark_doc *doc, const char *id, const char *rel, size_t *len)
 {
     json_t *o = json_object();
+    json_object_set_new(o, "id", clean_string(id));
+    json_object_set_new(o, "title", clean_string(doc->title));
+    json_object_set_new(o, "path", clean_string(rel));
     json_object_set_new(o, "format", json_string(doc->format));
     json_object_set_new(o, "date", string_or_null(doc->date));
     json_object_set_new(o, "date_end", string_or_null(doc->date_end));
@@ -487,9 +501,6 @@ static void write_doc(run_state *r, const char *uid, const char *rel, const char
     }
     d.wdf = 1;
     char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
-    docplan_value(d.plan, ARK_SLOT_ID, id, strlen(id));
-    set_value(d.plan, ARK_SLOT_TITLE, doc->title);
-    docplan_value(d.plan, ARK_SLOT_PATH, rel, strlen(rel));
     docplan_value(d.plan, ARK_SLOT_SIGNATURE, signature, strlen(signature));
     if (doc_period(doc->date, doc->date_end, from, to)) {
         char year[5] = {from[0], from[1], from[2], from[3], 0};
@@ -506,7 +517,7 @@ static void write_doc(run_state *r, const char *uid, const char *rel, const char
     if (to_internal)
         docplan_term(d.plan, ARK_VISIBLE_INTERNAL, strlen(ARK_VISIBLE_INTERNAL), 0);
     size_t mlen;
-    char *meta = doc_meta(doc, &mlen);
+    char *meta = doc_meta(doc, id, rel, &mlen);
     docplan_value(d.plan, ARK_SLOT_META, meta, mlen);
     free(meta);
     docplan_text(d.plan, text, len);

@@ -392,16 +392,16 @@ static void place_hit(json_t *data, size_t at, ark_hit *h)
 static void fill_hit(ark_searcher *s, unsigned docid, const snip_options *so, int explain,
                      ark_hit *h)
 {
-    h->id = value(s, docid, ARK_SLOT_ID);
-    h->title = value(s, docid, ARK_SLOT_TITLE);
-    h->path = value(s, docid, ARK_SLOT_PATH);
     h->section = ark_strdup("");
     h->presenter = ark_strdup("");
-    /* the fields are a small value; the text (the data) is read only for
+    /* the fields are one small value; the text (the data) is read only for
      * a snippet */
     char *meta = value(s, docid, ARK_SLOT_META);
     json_t *data = json_loads(meta, 0, NULL);
     free(meta);
+    h->id = json_str(data, "id");
+    h->title = json_str(data, "title");
+    h->path = json_str(data, "path");
     h->date = json_str(data, "date");
     h->date_end = json_str(data, "date_end");
     h->kind = json_str(data, "kind");

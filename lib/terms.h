@@ -55,7 +55,9 @@
  * and what incremental indexing compares.  The document data is the text
  * (UTF-8, for snippets and the document view), compressed by arkiv
  * (textpack.h: Xapian's own compression loses some extreme texts), read
- * only when it is needed; the fields are a JSON object in the meta slot: "format", "date",
+ * only when it is needed; the fields are a JSON object in the meta slot: "id"
+ * (the document id shown to users: its path without extension), "title",
+ * "path" (relative to the indexed directory), "format", "date",
  * "date_end", "kind", "access", "description", "participants" [names],
  * "pages" [offsets where each page begins], "sections" [{"number",
  * "heading", "presenter", "start", "body", "end", "access"}] with byte
@@ -64,7 +66,7 @@
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
 
-#define ARK_FORMAT_VERSION "6"
+#define ARK_FORMAT_VERSION "7"
 
 #define ARK_PREFIX_STEM "Z" /* lemma or stem */
 #define ARK_PREFIX_VARIANT "F"
@@ -85,16 +87,15 @@
 #define ARK_MAX_TERM 240
 
 enum ark_value_slot {
-    ARK_SLOT_ID = 0,        /* document id shown to users: path without extension */
-    ARK_SLOT_TITLE = 1,     /* human title */
-    ARK_SLOT_PATH = 2,      /* path relative to the indexed directory */
-    ARK_SLOT_SIGNATURE = 3, /* "<size> <mtime> <content hash> <catalogue entry hash>" */
-    ARK_SLOT_DATE_FROM = 4, /* first day of the document's date: "2026-03-01" for "2026-03" */
-    ARK_SLOT_DATE_TO = 5,   /* last day: "2026-03-31"; the end of a multi-day meeting */
-    ARK_SLOT_YEAR = 6,      /* "2025", the year facet */
-    ARK_SLOT_KIND = 7,      /* "referat", the kind facet */
-    ARK_SLOT_META = 8,      /* the fields as JSON (see above): a hit reads this,
-                               not the data, unless it needs a snippet */
+    ARK_SLOT_SIGNATURE = 0, /* "<size> <mtime> <content hash> <catalogue entry hash>" */
+    ARK_SLOT_DATE_FROM = 1, /* first day of the document's date: "2026-03-01" for "2026-03" */
+    ARK_SLOT_DATE_TO = 2,   /* last day: "2026-03-31"; the end of a multi-day meeting */
+    ARK_SLOT_YEAR = 3,      /* "2025", the year facet */
+    ARK_SLOT_KIND = 4,      /* "referat", the kind facet */
+    ARK_SLOT_META = 5,      /* the fields as JSON (see above): all a hit reads,
+                               with the data only for a snippet.  One value, not
+                               a slot per field: each slot is a lookup of its
+                               own (format 6 read four per hit) */
 };
 
 /* Metadata keys. */

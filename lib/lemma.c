@@ -32,6 +32,8 @@ typedef struct {
 
 struct lem {
     dict *dicts[LEM_LANGS];
+    char *dir;     /* where the dictionaries are */
+    int nn_opened; /* Nynorsk's was looked for: at its first lookup */
     cache caches[LEM_LANGS];
     xdb_stemmer *stemmer;
     lem_entry scratch;
@@ -72,7 +74,7 @@ ark_status lem_open(const char *dir, lem **out, char **err)
         lem_close(l);
         return ARK_ENOTFOUND;
     }
-    dict_open(dir, "nn_NO", &l->dicts[LEM_NN]); /* optional */
+    l->dir = ark_strdup(dir);
     for (int i = 0; i < LEM_LANGS; i++)
         l->caches[i].words = strset_new();
     *out = l;
@@ -92,6 +94,7 @@ void lem_close(lem *l)
     }
     entry_free(&l->scratch);
     xdb_stemmer_free(l->stemmer);
+    free(l->dir);
     free(l);
 }
 
@@ -230,6 +233,13 @@ static void compute(lem *l, dict *d, const char *w, size_t len, lem_entry *e)
 
 const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
 {
+    /* Nynorsk's dictionary (optional) is opened when first asked for: it
+     * costs a third of a second to load and to free, and a search or an
+     * import of Bokmål alone never needs it. */
+    if (lang == LEM_NN && !l->nn_opened) {
+        l->nn_opened = 1;
+        dict_open(l->dir, "nn_NO", &l->dicts[LEM_NN]);
+    }
     dict *d = l->dicts[lang] ? l->dicts[lang] : l->dicts[LEM_NB];
     cache *c = &l->caches[l->dicts[lang] ? lang : LEM_NB];
     long k = strset_index(c->words, word, len);

@@ -33,8 +33,9 @@ typedef struct {
 
 typedef struct lem lem;
 
-/* Opens the Bokmål and (if present) Nynorsk dictionaries in dir ("" or NULL:
- * $ARKIV_DICT_DIR, else /usr/share/hunspell).  ARK_ENOTFOUND with *err set
+/* Opens the Bokmål dictionary in dir ("" or NULL: $ARKIV_DICT_DIR, else
+ * /usr/share/hunspell), and the Nynorsk one there (if present) at its first
+ * lookup.  ARK_ENOTFOUND with *err set
  * (the caller frees it) when the Bokmål dictionary is missing. */
 ark_status lem_open(const char *dir, lem **out, char **err);
 void lem_close(lem *l);

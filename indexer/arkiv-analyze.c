@@ -91,7 +91,7 @@ static int run_extract(ana *a, const char *path)
 
 int main(int argc, char **argv)
 {
-    ana_options o = {0, NULL};
+    ana_options o = {0, NULL, 1}; /* Nynorsk's dictionary only for Nynorsk text */
     ana_mode mode = ANA_DOCUMENT;
     int lines = 0, extract = 0;
     int i = 1;

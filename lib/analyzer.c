@@ -57,7 +57,7 @@ ark_status ana_new(const ana_options *o, ana **out, char **err)
         if (err)
             *err = ark_strdup("Xapian has no Norwegian stemmer");
     } else if (!a->basic) {
-        st = lem_open(o ? o->dict_dir : NULL, &a->lem, err);
+        st = lem_open(o ? o->dict_dir : NULL, o && o->lazy_nynorsk, &a->lem, err);
     }
     if (st != ARK_OK) {
         ana_free(a);

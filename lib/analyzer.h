@@ -85,6 +85,7 @@ typedef struct ana ana;
 typedef struct {
     int basic;            /* the plain-Xapian baseline: Snowball stems only */
     const char *dict_dir; /* NULL: $ARKIV_DICT_DIR or /usr/share/hunspell */
+    int lazy_nynorsk;     /* open the Nynorsk dictionary at its first lookup */
 } ana_options;
 
 typedef enum { ANA_BOKMAAL = 0, ANA_NYNORSK = 1 } ana_lang;

@@ -174,6 +174,10 @@ ark_status ark_searcher_open(const char *dbpath, ark_searcher **out, char **err)
 typedef struct {
     double shard_timeout; /* seconds an exchange with a remote shard may take
                              before the shard is left out; 0: 10 */
+    int one_query;        /* the process runs one query and ends: the Nynorsk
+                             dictionary is opened only if the query needs it
+                             (0.15 s).  A daemon or a batch opens it at once, so
+                             that no query waits for it. */
 } ark_open_options;
 
 /* As ark_searcher_open, over n indexes (each a database, a sharded index or

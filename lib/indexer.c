@@ -182,7 +182,8 @@ ark_status ark_indexer_open_sharded(const char *dbpath, const char *analysis, un
         shards_free(&l);
     }
     if (st == ARK_OK) {
-        ana_options o = {strcmp(mode, "basic") == 0, NULL};
+        /* an import of Bokmål alone never needs Nynorsk's dictionary */
+        ana_options o = {strcmp(mode, "basic") == 0, NULL, 1};
         st = ana_new(&o, &ix->ana, &e);
     }
     if (st != ARK_OK) {

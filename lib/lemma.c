@@ -33,7 +33,7 @@ typedef struct {
 struct lem {
     dict *dicts[LEM_LANGS];
     char *dir;     /* where the dictionaries are */
-    int nn_opened; /* Nynorsk's was looked for: at its first lookup */
+    int nn_opened; /* Nynorsk's was looked for (at once, or at its first lookup) */
     cache caches[LEM_LANGS];
     xdb_stemmer *stemmer;
     lem_entry scratch;
@@ -57,7 +57,16 @@ static void free_entries(cache *c)
     }
 }
 
-ark_status lem_open(const char *dir, lem **out, char **err)
+/* Opens Nynorsk's dictionary (optional) once. */
+static void open_nn(lem *l)
+{
+    if (!l->nn_opened) {
+        l->nn_opened = 1;
+        dict_open(l->dir, "nn_NO", &l->dicts[LEM_NN]);
+    }
+}
+
+ark_status lem_open(const char *dir, int lazy_nn, lem **out, char **err)
 {
     *out = NULL;
     if (err)
@@ -75,6 +84,8 @@ ark_status lem_open(const char *dir, lem **out, char **err)
         return ARK_ENOTFOUND;
     }
     l->dir = ark_strdup(dir);
+    if (!lazy_nn)
+        open_nn(l);
     for (int i = 0; i < LEM_LANGS; i++)
         l->caches[i].words = strset_new();
     *out = l;
@@ -233,13 +244,8 @@ static void compute(lem *l, dict *d, const char *w, size_t len, lem_entry *e)
 
 const lem_entry *lem_lookup(lem *l, const char *word, size_t len, lem_lang lang)
 {
-    /* Nynorsk's dictionary (optional) is opened when first asked for: it
-     * costs a third of a second to load and to free, and a search or an
-     * import of Bokmål alone never needs it. */
-    if (lang == LEM_NN && !l->nn_opened) {
-        l->nn_opened = 1;
-        dict_open(l->dir, "nn_NO", &l->dicts[LEM_NN]);
-    }
+    if (lang == LEM_NN)
+        open_nn(l);
     dict *d = l->dicts[lang] ? l->dicts[lang] : l->dicts[LEM_NB];
     cache *c = &l->caches[l->dicts[lang] ? lang : LEM_NB];
     long k = strset_index(c->words, word, len);

@@ -46,7 +46,7 @@ static ark_status open_db(const shard_list *l, const ark_open_options *o, xdb **
     if (st == ARK_OK)
         st = dbformat_analysis(*db, path, NULL, 0, &mode, err);
     if (st == ARK_OK) {
-        ana_options ao = {strcmp(mode, "basic") == 0, NULL};
+        ana_options ao = {strcmp(mode, "basic") == 0, NULL, o && o->one_query};
         st = ana_new(&ao, a, err);
     }
     if (st != ARK_OK) {

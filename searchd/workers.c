@@ -59,7 +59,7 @@ ark_searcher *workers_searcher(sd_request *r)
     if (!mine) {
         char *err = NULL;
         const sd_config *c = r->cfg;
-        ark_open_options oo = {c->shard_timeout > 0 ? c->shard_timeout : c->time_limit / 4};
+        ark_open_options oo = {c->shard_timeout > 0 ? c->shard_timeout : c->time_limit / 4, 0};
         ark_status st = ark_searcher_open_many(c->dbs, c->ndbs, &oo, &mine, &err);
         if (st != ARK_OK) {
             fprintf(stderr, "arkiv-searchd: cannot open the index: %s\n",

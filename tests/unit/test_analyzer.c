@@ -168,7 +168,7 @@ static int print_case(const analyzers *z, const char *mode, const char *text)
 int main(int argc, char **argv)
 {
     ana *a, *basic;
-    ana_options bo = {1, NULL};
+    ana_options bo = {1, NULL, 0};
     char *err = NULL;
     if (ana_new(NULL, &a, &err) != ARK_OK || ana_new(&bo, &basic, NULL) != ARK_OK) {
         printf("Bail out! %s\n", err ? err : "no analyzer");

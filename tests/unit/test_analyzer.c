@@ -153,6 +153,36 @@ static void test_stopword_list(void)
     ok(!stop_is("kvarhelsta", 10) && !stop_is("og", 1), "a longer word or a prefix is not one");
 }
 
+/* An analyzer that opens the Nynorsk dictionary at its first lookup
+ * answers as one that opened it at once: in a query's fallback ("kve" is
+ * Nynorsk's lemma of "kva") and in a Nynorsk document. */
+static void test_lazy_nynorsk(ana *eager)
+{
+    ana_options lo = {0, NULL, 1};
+    ana *lazy;
+    if (ana_new(&lo, &lazy, NULL) != ARK_OK) {
+        ok(0, "an analyzer with a lazily opened Nynorsk dictionary");
+        return;
+    }
+    const char query[] = "kva korleis ikkje";
+    char *want = tokens_in(eager, ANA_QUERY, query, sizeof query - 1, NULL);
+    char *got = tokens_in(lazy, ANA_QUERY, query, sizeof query - 1, NULL);
+    ok(strstr(want, "Z:kva,kve") != NULL, "the query falls back to Nynorsk's lemmas");
+    is_str(got, want, "opened at its first lookup, Nynorsk's dictionary answers the query alike");
+    free(want);
+    free(got);
+    const char doc[] = "ungdomane kjem frå byane";
+    ana_set_lang(eager, ANA_NYNORSK);
+    ana_set_lang(lazy, ANA_NYNORSK);
+    want = tokens_in(eager, ANA_DOCUMENT, doc, sizeof doc - 1, NULL);
+    got = tokens_in(lazy, ANA_DOCUMENT, doc, sizeof doc - 1, NULL);
+    ana_set_lang(eager, ANA_BOKMAAL);
+    is_str(got, want, "and a Nynorsk document alike");
+    free(want);
+    free(got);
+    ana_free(lazy);
+}
+
 /* `--print MODE TEXT` prints the tokens of TEXT as a golden case would. */
 static int print_case(const analyzers *z, const char *mode, const char *text)
 {
@@ -188,6 +218,7 @@ int main(int argc, char **argv)
     test_invalid_utf8(a);
     test_long_input(a);
     test_stopword_list();
+    test_lazy_nynorsk(a);
     ana_free(a);
     ana_free(basic);
     return done_testing();

@@ -23,7 +23,7 @@ static ark_status find_visible(ark_searcher *s, const char *path, const ark_sear
     xdb_query *ids[2] = {xdb_query_term(uid, strlen(uid), 1), xdb_query_term(puid, strlen(puid), 1)};
     xdb_query *any = xdb_query_combine(XDB_OP_OR, ids, 2);
     xdb_query *q = srch_visible(any, o);
-    xdb_search_opts xo = {0, 1, -1, 0, {0}, 0, 0, NULL};
+    xdb_search_opts xo = {0, 1, -1, 0, 0, 0, 0, NULL};
     xdb_mset *m = NULL;
     ark_status st = srch_mset(s, q, &xo, &m);
     if (st == ARK_OK && xdb_mset_size(m) == 0)

@@ -503,13 +503,16 @@ static void write_doc(run_state *r, const char *uid, const char *rel, const char
     d.wdf = 1;
     char from[DOC_DATE_MAX], to[DOC_DATE_MAX];
     docplan_value(d.plan, ARK_SLOT_SIGNATURE, signature, strlen(signature));
+    char year[5] = "";
     if (doc_period(doc->date, doc->date_end, from, to)) {
-        char year[5] = {from[0], from[1], from[2], from[3], 0};
+        memcpy(year, from, 4);
         set_value(d.plan, ARK_SLOT_DATE_FROM, from);
         set_value(d.plan, ARK_SLOT_DATE_TO, to);
-        set_value(d.plan, ARK_SLOT_YEAR, year);
     }
-    set_value(d.plan, ARK_SLOT_KIND, doc->kind);
+    char *facets = ark_sprintf("%s%c%s", doc->kind ? doc->kind : "", XDB_FACET_SEP, year);
+    if (strlen(facets) > 1)
+        set_value(d.plan, ARK_SLOT_FACETS, facets);
+    free(facets);
     if (doc->kind && *doc->kind)
         add_term(&d, ARK_PREFIX_KIND, doc->kind, NULL);
     flush_terms(&d);

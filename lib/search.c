@@ -247,7 +247,7 @@ ark_status srch_mset(ark_searcher *s, const xdb_query *q, const xdb_search_opts 
 ark_status srch_count(ark_searcher *s, const xdb_query *q, unsigned *count)
 {
     *count = 0;
-    xdb_search_opts xo = {0, 0, -1, 0, {0}, 0, 0, NULL};
+    xdb_search_opts xo = {0, 0, -1, 0, 0, 0, 0, NULL};
     xdb_mset *m;
     ark_status st = srch_mset(s, q, &xo, &m);
     if (st != ARK_OK)
@@ -486,7 +486,7 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
                       const snip_options *so, const xdb_near *near, int filters_only,
                       ark_results **out)
 {
-    xdb_search_opts xo = {o ? o->offset : 0,    o && o->limit ? o->limit : 10, -1, 0, {0}, 0,
+    xdb_search_opts xo = {o ? o->offset : 0,    o && o->limit ? o->limit : 10, -1, 0, 0, 0,
                           o ? o->time_limit : 0, near};
     ark_sort sort = o ? o->sort : ARK_SORT_RELEVANCE;
     if (sort == ARK_SORT_RELEVANCE && filters_only)
@@ -496,8 +496,8 @@ static ark_status run(ark_searcher *s, xdb_query *q, const ark_search_options *o
         xo.sort_desc = sort == ARK_SORT_NEWEST;
     }
     if (o && o->facets) {
-        xo.facet_slots[xo.nfacets++] = ARK_SLOT_KIND;
-        xo.facet_slots[xo.nfacets++] = ARK_SLOT_YEAR;
+        xo.facet_slot = ARK_SLOT_FACETS; /* facet 0 the kind, 1 the year */
+        xo.nfacets = 2;
     }
     xdb_mset *m;
     ark_status st = xdb_search(s->db, q, &xo, &m);

@@ -66,7 +66,7 @@
 #ifndef ARKIV_TERMS_H
 #define ARKIV_TERMS_H
 
-#define ARK_FORMAT_VERSION "7"
+#define ARK_FORMAT_VERSION "8"
 
 #define ARK_PREFIX_STEM "Z" /* lemma or stem */
 #define ARK_PREFIX_VARIANT "F"
@@ -90,9 +90,12 @@ enum ark_value_slot {
     ARK_SLOT_SIGNATURE = 0, /* "<size> <mtime> <content hash> <catalogue entry hash>" */
     ARK_SLOT_DATE_FROM = 1, /* first day of the document's date: "2026-03-01" for "2026-03" */
     ARK_SLOT_DATE_TO = 2,   /* last day: "2026-03-31"; the end of a multi-day meeting */
-    ARK_SLOT_YEAR = 3,      /* "2025", the year facet */
-    ARK_SLOT_KIND = 4,      /* "referat", the kind facet */
-    ARK_SLOT_META = 5,      /* the fields as JSON (see above): all a hit reads,
+    ARK_SLOT_FACETS = 3,    /* the kind and the year facets: "referat\x1f2025"
+                               (XDB_FACET_SEP between; either may be empty).
+                               One value, not a slot each: counting facets reads
+                               each match's value, a lookup per slot (format 7
+                               had two) */
+    ARK_SLOT_META = 4,      /* the fields as JSON (see above): all a hit reads,
                                with the data only for a snippet.  One value, not
                                a slot per field: each slot is a lookup of its
                                own (format 6 read four per hit) */

@@ -1046,23 +1046,38 @@ class SampleSource : public Xapian::PostingSource
 
 typedef std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spy_list;
 
+// One spy on the facet slot (none without facets).
 static void add_spies(Xapian::Enquire &enquire, const xdb_search_opts *o, spy_list &spies)
 {
     spies.clear();
-    for (unsigned f = 0; f < o->nfacets && f < XDB_MAX_FACETS; f++) {
-        spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slots[f]));
-        enquire.add_matchspy(spies.back().get());
-    }
+    if (o->nfacets == 0)
+        return;
+    spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slot));
+    enquire.add_matchspy(spies.back().get());
 }
 
-// The spies' counts, each times scale.
-static void take_facets(const spy_list &spies, double scale, xdb_mset *m)
+// The spy's counts per field of the facet slot's values, each times scale,
+// in the order of the fields' values; an empty field is not counted.
+static void take_facets(const spy_list &spies, unsigned nfacets, double scale, xdb_mset *m)
 {
+    nfacets = std::min<unsigned>(nfacets, XDB_MAX_FACETS);
+    std::vector<std::map<std::string, Xapian::doccount>> fields(nfacets);
     for (auto &spy : spies) {
+        for (Xapian::TermIterator t = spy->values_begin(); t != spy->values_end(); ++t) {
+            const std::string v = *t;
+            size_t from = 0;
+            for (unsigned f = 0; f < nfacets && from <= v.size(); f++) {
+                size_t to = std::min(v.find(XDB_FACET_SEP, from), v.size());
+                if (to > from)
+                    fields[f][v.substr(from, to - from)] += t.get_termfreq();
+                from = to + 1;
+            }
+        }
+    }
+    for (auto &field : fields) {
         std::vector<std::pair<std::string, unsigned>> counts;
-        for (Xapian::TermIterator t = spy->values_begin(); t != spy->values_end(); ++t)
-            if (!(*t).empty())
-                counts.emplace_back(*t, static_cast<unsigned>(t.get_termfreq() * scale + 0.5));
+        for (auto &c : field)
+            counts.emplace_back(c.first, static_cast<unsigned>(c.second * scale + 0.5));
         m->facets.push_back(std::move(counts));
     }
 }
@@ -1094,7 +1109,7 @@ static bool count_sample(xdb *h, const xdb_query *q, const Xapian::MSet &mset,
         total = std::min(total, static_cast<double>(mset.get_matches_upper_bound()));
         m->estimate = static_cast<unsigned>(total);
     }
-    take_facets(spies, step, m);
+    take_facets(spies, o->nfacets, step, m);
     return true;
 }
 
@@ -1206,12 +1221,12 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     m->facets_exact = spies.empty() || spies[0]->get_total() >= mset.get_matches_upper_bound();
     double time_left = o->time_limit > 0 ? o->time_limit - (now_seconds() - start) : 0;
     if (m->facets_exact)
-        take_facets(spies, 1, m.get());
+        take_facets(spies, o->nfacets, 1, m.get());
     // a remote shard knows no arkiv:Sample; without time left, nor is
     // there a sample: then the counts of the matches looked at, scaled
     else if (h->remote || (o->time_limit > 0 && time_left <= 0) ||
              !count_sample(h, q, mset, o, time_left, m.get()))
-        take_facets(spies,
+        take_facets(spies, o->nfacets,
                     static_cast<double>(m->estimate) / std::max<double>(spies[0]->get_total(), 1),
                     m.get());
     if (h->remote)

@@ -187,6 +187,8 @@ char *xdb_query_describe(const xdb_query *q) XDB_NOEXCEPT;
 #define XDB_SAMPLE 500
 
 #define XDB_MAX_FACETS 4
+/* Separates the facets' fields in the facet slot's value ("referat\x1f2025"). */
+#define XDB_FACET_SEP '\x1f'
 
 /* Re-ranking by where the query's words stand: each of the first
  * XDB_NEAR_DEPTH hits (whatever the page, so that pages agree) gains
@@ -216,8 +218,10 @@ typedef struct {
     unsigned offset, limit;
     int sort_slot; /* -1: by relevance; else by this value slot, then relevance */
     int sort_desc; /* with sort_slot: highest value first */
-    unsigned facet_slots[XDB_MAX_FACETS]; /* count the matches' values in these */
-    unsigned nfacets;
+    unsigned facet_slot; /* with nfacets: the slot whose values hold the facets, */
+    unsigned nfacets;    /* this many fields (at most XDB_MAX_FACETS) separated by
+                            XDB_FACET_SEP, each counted over the matches: one value
+                            read per match, whatever the number of facets */
     double time_limit; /* seconds; > 0: stop looking at more matches after this long,
                           so the hits and counts are those found by then */
     const xdb_near *near; /* if not NULL, with two words or more, by relevance, on a

@@ -88,7 +88,7 @@ static char *hits_of(xdb *db, const xdb_query *q)
 {
     static char buf[256];
     xdb_mset *m;
-    xdb_search_opts so = {0, 10, -1, 0, {0}, 0, 0, NULL};
+    xdb_search_opts so = {0, 10, -1, 0, 0, 0, 0, NULL};
     if (xdb_search(db, q, &so, &m) != ARK_OK) {
         snprintf(buf, sizeof buf, "(error: %s)", xdb_error(db));
         return buf;
@@ -375,7 +375,7 @@ static void test_bonus(void)
     put_doc(w, "Qboth", both, 2);
     xdb_query *q = combine2(XDB_OP_OR, bonus_term("alfa", 100), bonus_term("beta", 100));
     xdb_mset *m = NULL;
-    xdb_search_opts so = {0, 10, -1, 0, {0}, 0, 0, NULL};
+    xdb_search_opts so = {0, 10, -1, 0, 0, 0, 0, NULL};
     ark_status st = xdb_search(w, q, &so, &m);
     if (ok(st == ARK_OK && xdb_mset_size(m) == 2, "the bonus query matches both documents")) {
         is_int(xdb_mset_docid(m, 0), find_docid(w, "Qboth"),
@@ -391,6 +391,44 @@ static void test_bonus(void)
 }
 
 /* ---- stemming ---- */
+
+/* The facet slot's fields are counted apart, an empty field not at all:
+ * "a" twice as a kind, "2020" twice as a year. */
+static void test_facets(void)
+{
+    xdb *db = open_writer("facets");
+    static const char *const values[] = {"a\x1f" "2020", "a\x1f" "2021", "b\x1f" "2020",
+                                         "\x1f" "2022", "c\x1f"};
+    ark_status st = xdb_begin(db);
+    for (size_t i = 0; st == ARK_OK && i < sizeof values / sizeof *values; i++) {
+        char uid[16];
+        snprintf(uid, sizeof uid, "Qf%zu", i);
+        xdb_doc *doc = xdb_doc_new();
+        xdb_doc_add_term(doc, uid, strlen(uid), 0);
+        xdb_doc_add_term(doc, "word", 4, 1);
+        xdb_doc_set_value(doc, 3, values[i], strlen(values[i]));
+        st = xdb_replace(db, uid, doc);
+        xdb_doc_free(doc);
+    }
+    if (st == ARK_OK)
+        st = xdb_commit(db);
+    xdb_query *q = term("word");
+    xdb_search_opts so = {0, 10, -1, 0, 3, 2, 0, NULL};
+    xdb_mset *m = NULL;
+    char got[256] = "";
+    if (st == ARK_OK && xdb_search(db, q, &so, &m) == ARK_OK) {
+        for (unsigned f = 0; f < 2; f++)
+            for (size_t i = 0; i < xdb_mset_facet_size(m, f); i++)
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%u:%s=%u ", f,
+                         xdb_mset_facet_value(m, f, i), xdb_mset_facet_count(m, f, i));
+        ok(xdb_mset_facets_exact(m), "facets over 5 matches are exact");
+    }
+    is_str(got, "0:a=2 0:b=1 0:c=1 1:2020=2 1:2021=1 1:2022=1 ",
+           "each field of the facet slot is counted apart; an empty one is not counted");
+    xdb_mset_free(m);
+    xdb_query_free(q);
+    xdb_close(db);
+}
 
 static void test_stemmer(void)
 {
@@ -450,6 +488,7 @@ int main(void)
     test_synonyms();
     test_phrase();
     test_bonus();
+    test_facets();
     test_stemmer();
     test_status_table();
     rm_rf(tmpdir);

@@ -509,7 +509,11 @@ static void write_doc(run_state *r, const char *uid, const char *rel, const char
         set_value(d.plan, ARK_SLOT_DATE_FROM, from);
         set_value(d.plan, ARK_SLOT_DATE_TO, to);
     }
-    char *facets = ark_sprintf("%s%c%s", doc->kind ? doc->kind : "", XDB_FACET_SEP, year);
+    const char *kind = doc->kind ? doc->kind : "";
+    char *facets = ark_sprintf("%s%c%s", kind, XDB_FACET_SEP, year);
+    for (size_t i = 0; i < strlen(kind); i++)
+        if (facets[i] == XDB_FACET_SEP) /* a kind from a JSON record may hold one */
+            facets[i] = ' ';
     if (strlen(facets) > 1)
         set_value(d.plan, ARK_SLOT_FACETS, facets);
     free(facets);

@@ -119,4 +119,13 @@ like "$err" '^arkiv-search: 3 queries; latency ms: p50 [0-9.]+, p95 [0-9.]+, p99
   "and the latency percentiles"
 is "$(cut -f1 "$T/times.tsv" | tr '\n' ' ')" "q1 q2 q3 " "--times has every query's time"
 
+# The kind and the year share a value slot, split at a \x1f: a kind that holds one
+# stays one kind and leaves the year alone.
+printf '{"id": "k1", "text": "Ferjeavgangene i fjorden.", "kind": "møte\\u001f2031", "date": "2020-01-02"}\n' \
+  > "$T/k.jsonl"
+"$BIN/arkiv-index" --db "$T/kdb" "$T/k.jsonl" >/dev/null 2>&1
+is "$("$BIN/arkiv-search" --db "$T/kdb" --json --facets ferjeavgangene |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["facets"])')" \
+  "{'kind': {'møte 2031': 1}, 'year': {'2020': 1}}" "a kind with the facets' separator is one kind, the year its own"
+
 done_testing

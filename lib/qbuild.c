@@ -205,10 +205,10 @@ static unsigned word_docs(qb_ctx *c, const qword *w)
 
 /* The most documents a word may be in and not be common (QB_COMMON_SHARE);
  * UINT_MAX when the index cannot say. */
-static unsigned common_above(qb_ctx *c)
+static unsigned common_limit(xdb *db)
 {
     unsigned total = 0;
-    if (xdb_doc_count(c->db, &total) != ARK_OK)
+    if (xdb_doc_count(db, &total) != ARK_OK)
         return UINT_MAX;
     double share = QB_COMMON_SHARE * total;
     return share > QB_COMMON_DOCS ? (unsigned)share : QB_COMMON_DOCS;
@@ -218,7 +218,7 @@ static unsigned common_above(qb_ctx *c)
  * words (QB_COMMON_SHARE); needs w->docs. */
 static int everywhere(qb_ctx *c, const qword *w)
 {
-    return w->docs > common_above(c);
+    return w->docs > c->common_above;
 }
 
 /* Whether w is so common that, among other words, its spelling and lemmas
@@ -664,7 +664,7 @@ static void rare_bonus(clauses *cl, size_t n)
 }
 
 /* The optional clauses of cl, ORed; where some are of common words and
- * others of words in fewer documents (common_above), AND_MAYBE(the others,
+ * others of words in fewer documents (qb_ctx.common_above), AND_MAYBE(the others,
  * the common): a common word adds weight but does not make a match by
  * itself (see QB_COMMON_SHARE). */
 static xdb_query *optional_query(clauses *cl, unsigned common_above)
@@ -692,7 +692,6 @@ static xdb_query *optional_query(clauses *cl, unsigned common_above)
     }
     free(rare);
     free(common);
-    cl->nopt = 0;
     return q;
 }
 
@@ -1062,7 +1061,7 @@ static ark_status group_query(qb_ctx *c, const qp_node *n, int positive, xdb_que
     if (st == ARK_OK && c->near && n == c->near_root)
         st = near_words(c, n, kw);
     if (st == ARK_OK) {
-        *out = combine_clauses(&cl, kid_clauses, common_above(c));
+        *out = combine_clauses(&cl, kid_clauses, c->common_above);
         if (boost) /* the words' order only adds weight */
             *out = add_boost(c, *out, boost);
     } else {
@@ -1106,6 +1105,7 @@ ark_status qb_build(qb_ctx *c, const qp_node *root, xdb_query **out, const char 
     c->near_root = r->kind == QP_GROUP ? r : NULL;
     c->form_words = strset_new();
     c->forms = NULL;
+    c->common_above = common_limit(c->db); /* once: every group asks */
     int stop;
     ark_status st = node_query(c, root, 1, out, &stop, why);
     for (size_t i = 0; i < strset_count(c->form_words); i++)

@@ -129,6 +129,7 @@ typedef struct {
                               group and their forms, for re-ranking by where
                               they stand (free with qb_near_free) */
     const qp_node *near_root; /* that group (internal) */
+    unsigned common_above;    /* most documents a word not common is in (internal) */
     strset *form_words;       /* words whose indexed forms were read (internal) */
     strset **forms;           /* and those forms, in the same order (internal) */
 } qb_ctx;

@@ -1044,25 +1044,25 @@ class SampleSource : public Xapian::PostingSource
     }
 };
 
-typedef std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spy_list;
+typedef std::unique_ptr<Xapian::ValueCountMatchSpy> facet_spy;
 
-// One spy on the facet slot (none without facets).
-static void add_spies(Xapian::Enquire &enquire, const xdb_search_opts *o, spy_list &spies)
+// The spy on the facet slot, added to enquire; none without facets.
+static facet_spy add_spy(Xapian::Enquire &enquire, const xdb_search_opts *o)
 {
-    spies.clear();
     if (o->nfacets == 0)
-        return;
-    spies.emplace_back(new Xapian::ValueCountMatchSpy(o->facet_slot));
-    enquire.add_matchspy(spies.back().get());
+        return nullptr;
+    facet_spy spy(new Xapian::ValueCountMatchSpy(o->facet_slot));
+    enquire.add_matchspy(spy.get());
+    return spy;
 }
 
 // The spy's counts per field of the facet slot's values, each times scale,
 // in the order of the fields' values; an empty field is not counted.
-static void take_facets(const spy_list &spies, unsigned nfacets, double scale, xdb_mset *m)
+static void take_facets(const facet_spy &spy, unsigned nfacets, double scale, xdb_mset *m)
 {
     nfacets = std::min<unsigned>(nfacets, XDB_MAX_FACETS);
     std::vector<std::map<std::string, Xapian::doccount>> fields(nfacets);
-    for (auto &spy : spies) {
+    if (spy) {
         for (Xapian::TermIterator t = spy->values_begin(); t != spy->values_end(); ++t) {
             const std::string v = *t;
             size_t from = 0;
@@ -1097,19 +1097,18 @@ static bool count_sample(xdb *h, const xdb_query *q, const Xapian::MSet &mset,
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (time_left > 0)
         enquire.set_time_limit(time_left);
-    spy_list spies;
-    add_spies(enquire, o, spies);
+    facet_spy spy = add_spy(enquire, o);
     double start = now_seconds();
     enquire.get_mset(0, 0, h->db->get_doccount());
     if (time_left > 0 && now_seconds() - start >= time_left)
         return false;
     if (!m->exact) {
-        double total = static_cast<double>(spies[0]->get_total()) * step;
+        double total = static_cast<double>(spy->get_total()) * step;
         total = std::max(total, static_cast<double>(mset.get_matches_lower_bound()));
         total = std::min(total, static_cast<double>(mset.get_matches_upper_bound()));
         m->estimate = static_cast<unsigned>(total);
     }
-    take_facets(spies, o->nfacets, step, m);
+    take_facets(spy, o->nfacets, step, m);
     return true;
 }
 
@@ -1195,8 +1194,7 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     if (o->sort_slot >= 0)
         enquire.set_sort_by_value_then_relevance(static_cast<unsigned>(o->sort_slot),
                                                  o->sort_desc != 0);
-    spy_list spies;
-    add_spies(enquire, o, spies);
+    facet_spy spy = add_spy(enquire, o);
     if (o->time_limit > 0)
         enquire.set_time_limit(o->time_limit);
     double start = now_seconds();
@@ -1218,16 +1216,16 @@ static xdb_mset *run_search(xdb *h, const xdb_query *q, const xdb_search_opts *o
     std::unique_ptr<xdb_mset> m(new xdb_mset());
     m->estimate = mset.get_matches_estimated();
     m->exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-    m->facets_exact = spies.empty() || spies[0]->get_total() >= mset.get_matches_upper_bound();
+    m->facets_exact = !spy || spy->get_total() >= mset.get_matches_upper_bound();
     double time_left = o->time_limit > 0 ? o->time_limit - (now_seconds() - start) : 0;
     if (m->facets_exact)
-        take_facets(spies, o->nfacets, 1, m.get());
+        take_facets(spy, o->nfacets, 1, m.get());
     // a remote shard knows no arkiv:Sample; without time left, nor is
     // there a sample: then the counts of the matches looked at, scaled
     else if (h->remote || (o->time_limit > 0 && time_left <= 0) ||
              !count_sample(h, q, mset, o, time_left, m.get()))
-        take_facets(spies, o->nfacets,
-                    static_cast<double>(m->estimate) / std::max<double>(spies[0]->get_total(), 1),
+        take_facets(spy, o->nfacets,
+                    static_cast<double>(m->estimate) / std::max<double>(spy->get_total(), 1),
                     m.get());
     if (h->remote)
         mset.fetch(); // asks every shard for its hits' documents at once
